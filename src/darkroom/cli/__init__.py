@@ -1,0 +1,1 @@
+"""The darkroom command line: one module per command group."""

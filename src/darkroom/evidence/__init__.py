@@ -1,0 +1,1 @@
+"""Evidence: intake of exhibits, one-pass hashing, verification and the audit chain."""

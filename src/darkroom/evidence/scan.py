@@ -1,0 +1,385 @@
+"""The parallel scan behind intake and verify: walk an exhibit, hash every file once, report records.
+
+One walker thread lists folders; worker threads hash files and walk archives; the calling
+thread is the only one that talks to the store (it drains a bounded queue into a `ScanSink`).
+In-flight work is bounded, so memory stays flat however large the exhibit. Nothing is
+followed out of the exhibit: symlinks are recorded, never opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import stat
+import tarfile
+import threading
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Protocol
+from zoneinfo import ZoneInfo
+
+from darkroom.evidence.archives import (
+    Location,
+    Member,
+    iter_tar,
+    iter_zip,
+    open_location,
+    open_tar,
+    single_stream_member,
+)
+from darkroom.evidence.filetype import ArchiveKind, archive_kind, mime_of
+from darkroom.evidence.hashing import Interrupted, Readable, hash_stream
+from darkroom.model import EntryKind, FileRecord
+from darkroom.timeutil import from_epoch_ns
+
+_O_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
+class ScanSink(Protocol):
+    """Receives records on the calling thread; returns a container token for archives to walk."""
+
+    def record(self, rec: FileRecord) -> int | None: ...
+
+    def archive_done(self, container: int, error: str | None) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveWalk:
+    """One archive to walk: its token (file id), where its bytes are, and its display path."""
+
+    container: int
+    location: Location
+    kind: ArchiveKind
+    display_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class _RecordMsg:
+    rec: FileRecord
+    location: Location | None  # where its bytes are, for an archive to be walked
+    ends_task: bool  # the last message of a file task (frees an in-flight slot)
+
+
+@dataclass(frozen=True, slots=True)
+class _ArchiveDoneMsg:
+    container: int
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _WalkerDoneMsg:
+    pass
+
+
+_Msg = _RecordMsg | _ArchiveDoneMsg | _WalkerDoneMsg
+
+
+@dataclass(slots=True)
+class ScanProgress:
+    """Counters the progress display reads (written by the calling thread only)."""
+
+    files: int = 0
+    bytes: int = 0
+    errors: int = 0
+
+
+def display_of(path: bytes) -> str:
+    """Human form of a raw path: UTF-8, with bytes that are not shown as \\xNN."""
+    return path.decode("utf-8", "backslashreplace")
+
+
+def _os_error_text(err: OSError) -> str:
+    return f"{err.strerror or err} (errno {err.errno})" if err.errno else str(err)
+
+
+def _stat_times(st: os.stat_result) -> tuple[datetime, datetime, datetime]:
+    return (
+        from_epoch_ns(st.st_mtime_ns),
+        from_epoch_ns(st.st_atime_ns),
+        from_epoch_ns(st.st_ctime_ns),
+    )
+
+
+class Scanner:
+    """Walks one exhibit source and feeds every entry, hashed, to a sink."""
+
+    def __init__(
+        self,
+        exhibit_id: int,
+        source: Path,
+        zone: ZoneInfo,
+        spool_dir: Path,
+        skip: Callable[[int | None, bytes], bool] = lambda _c, _p: False,
+        workers: int | None = None,
+    ) -> None:
+        self.exhibit_id = exhibit_id
+        self.source = os.fsencode(source)
+        self.zone = zone
+        self.spool_dir = spool_dir
+        self.skip = skip
+        self.workers = workers or max(2, os.cpu_count() or 2)
+        self.progress = ScanProgress()
+        self._queue: queue.Queue[_Msg] = queue.Queue(maxsize=4096)
+        self._slots = threading.Semaphore(self.workers * 8)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._outstanding = 0
+        self._walker_done = False
+        self._thread_prefix = f"darkroom-hash-{id(self):x}"
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix=self._thread_prefix)
+
+    # -- calling thread ------------------------------------------------------------------
+
+    def run(
+        self,
+        sink: ScanSink,
+        resume_walks: list[ArchiveWalk],
+        tick: Callable[[ScanProgress], None] | None = None,
+    ) -> None:
+        """Scan to the end (or until interrupted: KeyboardInterrupt propagates after a clean stop)."""
+        walker = threading.Thread(target=self._walk_source, name="darkroom-walk", daemon=True)
+        for walk in resume_walks:
+            self._submit_archive(walk)
+        walker.start()
+        try:
+            while not (self._walker_done and self._outstanding == 0 and self._queue.empty()):
+                try:
+                    msg = self._queue.get(timeout=0.2)
+                except queue.Empty:
+                    if tick:
+                        tick(self.progress)
+                    continue
+                self._handle(sink, msg)
+                if tick and self.progress.files % 64 == 0:
+                    tick(self.progress)
+        finally:
+            self._stop.set()
+            self._drain_until_idle(walker)
+        if tick:
+            tick(self.progress)
+
+    def _handle(self, sink: ScanSink, msg: _Msg) -> None:
+        if isinstance(msg, _RecordMsg):
+            rec = msg.rec
+            self.progress.files += 1
+            self.progress.bytes += rec.size or 0
+            self.progress.errors += rec.read_error is not None
+            container = sink.record(rec)
+            archive = archive_kind(rec.mime_type)
+            if container is not None and archive and msg.location is not None:
+                self._submit_archive(ArchiveWalk(container, msg.location, archive, rec.display_path))
+            if msg.ends_task:
+                self._finish_task(release_slot=True)
+        elif isinstance(msg, _ArchiveDoneMsg):
+            sink.archive_done(msg.container, msg.error)
+            self._finish_task(release_slot=False)
+        else:
+            self._walker_done = True
+
+    def _finish_task(self, release_slot: bool) -> None:
+        with self._lock:
+            self._outstanding -= 1
+        if release_slot:
+            self._slots.release()
+
+    def _drain_until_idle(self, walker: threading.Thread) -> None:
+        """After a stop, keep emptying the queue so no worker stays blocked on it."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+        def busy() -> bool:
+            workers = (t for t in threading.enumerate() if t.name.startswith(self._thread_prefix))
+            return walker.is_alive() or any(t.is_alive() for t in workers)
+
+        while busy():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.05)
+        walker.join()
+
+    def _submit_archive(self, walk: ArchiveWalk) -> None:
+        with self._lock:
+            self._outstanding += 1
+        self._pool.submit(self._walk_archive, walk)
+
+    # -- shared by worker threads ----------------------------------------------------------
+
+    def _post(self, msg: _Msg) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(msg, timeout=0.1)
+            except queue.Full:
+                continue
+            return
+
+    def _base_record(self, container: int | None, path: bytes, display: str, kind: EntryKind) -> FileRecord:
+        return FileRecord(
+            exhibit_id=self.exhibit_id,
+            container_id=container,
+            path=path,
+            display_path=display,
+            entry_kind=kind,
+            size=None,
+            digests=None,
+            mime_type=None,
+            mtime=None,
+            atime=None,
+            ctime=None,
+            mode=None,
+            symlink_target=None,
+            is_archive=False,
+            read_error=None,
+        )
+
+    def _hashed(self, rec: FileRecord, stream: Readable) -> FileRecord:
+        digests, head = hash_stream(stream, self._stop)
+        mime = mime_of(head)
+        return replace(
+            rec,
+            size=digests.size,
+            digests=digests,
+            mime_type=mime,
+            is_archive=archive_kind(mime) is not None,
+        )
+
+    # -- walker thread ---------------------------------------------------------------------
+
+    def _walk_source(self) -> None:
+        try:
+            if os.path.isdir(self.source):
+                self._walk_folder()
+            else:
+                name = os.path.basename(self.source)
+                if not self.skip(None, name):
+                    self._submit_file(self.source, name)
+        finally:
+            self._post(_WalkerDoneMsg())
+
+    def _walk_folder(self) -> None:
+        pending: list[bytes] = [b""]
+        while pending and not self._stop.is_set():
+            rel_dir = pending.pop()
+            abs_dir = os.path.join(self.source, rel_dir) if rel_dir else self.source
+            try:
+                with os.scandir(abs_dir) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as err:
+                rec = self._base_record(None, rel_dir, display_of(rel_dir), EntryKind.DIRECTORY)
+                self._post(_RecordMsg(replace(rec, read_error=_os_error_text(err)), None, False))
+                continue
+            for entry in entries:
+                rel = os.path.join(rel_dir, entry.name) if rel_dir else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(rel)
+                elif not self.skip(None, rel):
+                    self._dispatch_entry(entry.path, rel, entry)
+
+    def _dispatch_entry(self, abs_path: bytes, rel: bytes, entry: os.DirEntry[bytes]) -> None:
+        if entry.is_file(follow_symlinks=False):
+            self._submit_file(abs_path, rel)
+            return
+        rec = self._base_record(None, rel, display_of(rel), EntryKind.OTHER)
+        try:
+            st = entry.stat(follow_symlinks=False)
+            mtime, atime, ctime = _stat_times(st)
+            rec = replace(rec, mode=st.st_mode, mtime=mtime, atime=atime, ctime=ctime)
+            if stat.S_ISLNK(st.st_mode):
+                rec = replace(rec, entry_kind=EntryKind.SYMLINK, symlink_target=os.readlink(abs_path))
+        except OSError as err:
+            rec = replace(rec, read_error=_os_error_text(err))
+        self._post(_RecordMsg(rec, None, False))
+
+    def _submit_file(self, abs_path: bytes, rel: bytes) -> None:
+        while not self._slots.acquire(timeout=0.1):
+            if self._stop.is_set():
+                return
+        with self._lock:
+            self._outstanding += 1
+        self._pool.submit(self._hash_file, abs_path, rel)
+
+    # -- worker threads --------------------------------------------------------------------
+
+    def _hash_file(self, abs_path: bytes, rel: bytes) -> None:
+        rec = self._base_record(None, rel, display_of(rel), EntryKind.FILE)
+        try:
+            rec = self._read_file(abs_path, rec)
+        except Interrupted:
+            return
+        except OSError as err:
+            rec = replace(rec, read_error=_os_error_text(err))
+        self._post(_RecordMsg(rec, Location(abs_path), True))
+
+    def _read_file(self, abs_path: bytes, rec: FileRecord) -> FileRecord:
+        flags = os.O_RDONLY | os.O_NOFOLLOW
+        try:
+            fd = os.open(abs_path, flags | _O_NOATIME)
+        except PermissionError:
+            fd = os.open(abs_path, flags)  # O_NOATIME needs ownership; atime may then change
+        with os.fdopen(fd, "rb", buffering=0) as stream:
+            st = os.fstat(fd)
+            mtime, atime, ctime = _stat_times(st)
+            rec = replace(rec, mode=st.st_mode, mtime=mtime, atime=atime, ctime=ctime, size=st.st_size)
+            return self._hashed(rec, stream)
+
+    def _walk_archive(self, walk: ArchiveWalk) -> None:
+        error: str | None = None
+        try:
+            with open_location(walk.location, self.spool_dir) as container:
+                if walk.kind == "zip":
+                    with zipfile.ZipFile(container) as archive:
+                        self._emit_members(walk, iter_zip(archive, self.zone))
+                else:
+                    self._walk_tar(walk, container)
+        except Interrupted:
+            return
+        except Exception as err:  # noqa: BLE001 - one bad archive is recorded, never aborts the run
+            error = f"{type(err).__name__}: {err}"
+        self._post(_ArchiveDoneMsg(walk.container, error))
+
+    def _walk_tar(self, walk: ArchiveWalk, container: IO[bytes]) -> None:
+        try:
+            archive = open_tar(container)
+        except tarfile.ReadError:
+            member = single_stream_member(
+                container,
+                walk.location.chain[-1][1] if walk.location.chain else walk.location.fs_path,
+            )
+            if member is None:
+                raise
+            self._emit_members(walk, iter([member]))
+            return
+        with archive:
+            self._emit_members(walk, iter_tar(archive))
+
+    def _emit_members(self, walk: ArchiveWalk, members: Iterable[Member]) -> None:
+        for member in members:
+            if self._stop.is_set():
+                raise Interrupted
+            if self.skip(walk.container, member.path):
+                continue
+            rec = self._member_record(walk, member)
+            self._post(_RecordMsg(rec, walk.location.child(walk.kind, member.path), False))
+
+    def _member_record(self, walk: ArchiveWalk, member: Member) -> FileRecord:
+        kind = {"file": EntryKind.FILE, "symlink": EntryKind.SYMLINK, "other": EntryKind.OTHER}[member.kind]
+        display = f"{walk.display_path}!/{display_of(member.path)}"
+        rec = replace(
+            self._base_record(walk.container, member.path, display, kind),
+            size=member.size,
+            mtime=member.mtime,
+            mode=member.mode,
+            symlink_target=member.link_target,
+            time_zone_assumed=member.zone_assumed,
+        )
+        if member.open_stream is None:
+            return rec
+        try:
+            with member.open_stream() as stream:
+                return self._hashed(rec, stream)
+        except Interrupted:
+            raise
+        except Exception as err:  # noqa: BLE001 - a bad member (CRC, encrypted, truncated) is recorded
+            return replace(rec, read_error=f"{type(err).__name__}: {err}")

@@ -1,0 +1,78 @@
+"""SQLAlchemy Core views of the tables the code queries; the DDL itself lives in migrations/.
+
+A test checks that every column named here exists in a freshly migrated case, so this file
+and the migrations cannot drift apart unnoticed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text
+
+metadata = MetaData()
+
+case_settings = Table(
+    "case_settings",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+exhibits = Table(
+    "exhibits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", Text, nullable=False, unique=True),
+    Column("source_path", LargeBinary, nullable=False),
+    Column("source_kind", Text, nullable=False),
+    Column("seized_from", Text, nullable=False),
+    Column("seized_at_utc", Text, nullable=False),
+    Column("seized_by", Text, nullable=False),
+    Column("description", Text),
+    Column("timezone", Text),
+    Column("intake_status", Text, nullable=False),
+    Column("registered_at_utc", Text, nullable=False),
+    Column("completed_at_utc", Text),
+    Column("file_count", Integer, nullable=False),
+    Column("total_bytes", Integer, nullable=False),
+    Column("manifest_sha256", Text),
+)
+
+files = Table(
+    "files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("exhibit_id", Integer, nullable=False),
+    Column("container_id", Integer),
+    Column("path", LargeBinary, nullable=False),
+    Column("display_path", Text, nullable=False),
+    Column("entry_kind", Text, nullable=False),
+    Column("size", Integer),
+    Column("md5", Text),
+    Column("sha1", Text),
+    Column("sha256", Text),
+    Column("mime_type", Text),
+    Column("mtime_utc", Text),
+    Column("atime_utc", Text),
+    Column("ctime_utc", Text),
+    Column("time_zone_assumed", Text),
+    Column("mode", Integer),
+    Column("symlink_target", LargeBinary),
+    Column("is_archive", Integer, nullable=False),
+    Column("archive_status", Text),
+    Column("archive_error", Text),
+    Column("read_error", Text),
+    Column("recorded_at_utc", Text, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True),
+    Column("at_utc", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("object_ref", Text, nullable=False),
+    Column("details_json", Text, nullable=False),
+    Column("prev_hash", Text, nullable=False),
+    Column("row_hash", Text, nullable=False),
+)
