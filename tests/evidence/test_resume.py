@@ -56,16 +56,21 @@ def _wait_for_rows(case: Path, process: subprocess.Popen[bytes], at_least: int) 
     pytest.fail("intake finished or stalled before it could be interrupted")
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("stop_signal", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
 def test_interrupted_intake_resumes_without_duplicates(
     case_dir: Path, tmp_path: Path, stop_signal: signal.Signals
 ) -> None:
     source = tmp_path / "phone"
     expected = _tree(source)
     process = _start(case_dir, source)
-    _wait_for_rows(case_dir, process, 100)
-    process.send_signal(stop_signal)
-    _out, err = process.communicate(timeout=60)
+    try:
+        _wait_for_rows(case_dir, process, 100)
+        process.send_signal(stop_signal)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     partial = _recorded(case_dir)
     assert 0 < len(partial) < len(expected)
     if stop_signal == signal.SIGINT:

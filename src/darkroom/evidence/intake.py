@@ -20,7 +20,7 @@ from darkroom.errors import DarkroomError, EvidenceError
 from darkroom.evidence import audit
 from darkroom.evidence.archives import Location
 from darkroom.evidence.filetype import ArchiveKind, archive_kind, mime_of
-from darkroom.evidence.scan import ArchiveWalk, Scanner, ScanProgress
+from darkroom.evidence.scan import ArchiveWalk, ScanInterrupted, Scanner, ScanProgress
 from darkroom.model import ArchiveStatus, FileRecord, IntakeStatus, SeizureFacts, SourceKind
 from darkroom.store import CaseStore, schema
 from darkroom.timeutil import to_iso, utc_now, zone
@@ -364,7 +364,7 @@ def add_exhibit(
     sink = IntakeSink(store)
     try:
         scanner.run(sink, resume_walks, tick)
-    except KeyboardInterrupt as err:
+    except ScanInterrupted as err:
         sink.flush()
         with store.write() as conn:
             details = {"files_recorded_this_run": scanner.progress.files}

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import signal
 import stat
 import tarfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -38,6 +39,10 @@ from darkroom.model import EntryKind, FileRecord
 from darkroom.timeutil import from_epoch_ns
 
 _O_NOATIME = getattr(os, "O_NOATIME", 0)
+
+
+class ScanInterrupted(Exception):
+    """Ctrl-C or SIGTERM arrived; the scan stopped cleanly between two records."""
 
 
 class ScanSink(Protocol):
@@ -127,6 +132,7 @@ class Scanner:
         self._queue: queue.Queue[_Msg] = queue.Queue(maxsize=4096)
         self._slots = threading.Semaphore(self.workers * 8)
         self._stop = threading.Event()
+        self._interrupted = False
         self._lock = threading.Lock()
         self._outstanding = 0
         self._walker_done = False
@@ -141,27 +147,51 @@ class Scanner:
         resume_walks: list[ArchiveWalk],
         tick: Callable[[ScanProgress], None] | None = None,
     ) -> None:
-        """Scan to the end (or until interrupted: KeyboardInterrupt propagates after a clean stop)."""
+        """Scan to the end; on Ctrl-C/SIGTERM stop between records and raise `ScanInterrupted`."""
         walker = threading.Thread(target=self._walk_source, name="darkroom-walk", daemon=True)
         for walk in resume_walks:
             self._submit_archive(walk)
         walker.start()
-        try:
-            while not (self._walker_done and self._outstanding == 0 and self._queue.empty()):
-                try:
-                    msg = self._queue.get(timeout=0.2)
-                except queue.Empty:
-                    if tick:
+        with self._stop_on_signals():
+            try:
+                while not self._interrupted and not (
+                    self._walker_done and self._outstanding == 0 and self._queue.empty()
+                ):
+                    try:
+                        msg = self._queue.get(timeout=0.2)
+                    except queue.Empty:
+                        if tick:
+                            tick(self.progress)
+                        continue
+                    self._handle(sink, msg)
+                    if tick and self.progress.files % 64 == 0:
                         tick(self.progress)
-                    continue
-                self._handle(sink, msg)
-                if tick and self.progress.files % 64 == 0:
-                    tick(self.progress)
-        finally:
-            self._stop.set()
-            self._drain_until_idle(walker)
+            finally:
+                self._stop.set()
+                self._drain_until_idle(walker)
         if tick:
             tick(self.progress)
+        if self._interrupted:
+            raise ScanInterrupted
+
+    @contextlib.contextmanager
+    def _stop_on_signals(self) -> Iterator[None]:
+        """First Ctrl-C (or SIGTERM) asks for a clean stop; a second Ctrl-C interrupts at once."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def request_stop(_signum: int, _frame: object) -> None:
+            if self._interrupted:
+                raise KeyboardInterrupt
+            self._interrupted = True
+
+        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
     def _handle(self, sink: ScanSink, msg: _Msg) -> None:
         if isinstance(msg, _RecordMsg):
