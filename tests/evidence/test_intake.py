@@ -291,3 +291,15 @@ def test_device_time_zone_is_used_for_seizure_time(case_dir: Path, tmp_path: Pat
     bad = cli(*add_args(case_dir, source, "EX-2"), "--timezone", "Nowhere/Special")
     assert bad.code == 2
     assert "unknown time zone" in bad.err
+
+
+def test_a_corrupt_compressed_stream_fails_its_archive_not_a_member(
+    case_dir: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    source = tmp_path / "odd"
+    source.mkdir()
+    (source / "looks-like.bz2").write_bytes(b"BZh")  # bzip2 magic, no stream
+    assert cli(*add_args(case_dir, source, "EX-1")).code == 0
+    recorded = rows(case_dir)
+    assert set(recorded) == {b"looks-like.bz2"}
+    assert recorded[b"looks-like.bz2"]["archive_status"] == "failed"

@@ -373,12 +373,13 @@ class Scanner:
         try:
             archive = open_tar(container)
         except tarfile.ReadError:
-            member = single_stream_member(
-                container,
-                walk.location.chain[-1][1] if walk.location.chain else walk.location.fs_path,
-            )
-            if member is None:
+            name = walk.location.chain[-1][1] if walk.location.chain else walk.location.fs_path
+            member = single_stream_member(container, name)
+            if member is None or member.open_stream is None:
                 raise
+            with member.open_stream() as probe:
+                probe.read(1)  # a corrupt stream fails the archive here, not as a bogus member
+            container.seek(0)
             self._emit_members(walk, iter([member]))
             return
         with archive:
