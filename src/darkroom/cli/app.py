@@ -8,8 +8,9 @@ import typer
 from rich.text import Text
 
 from darkroom import __version__
-from darkroom.cli import audit, case, evidence
+from darkroom.cli import audit, case, demo, evidence
 from darkroom.cli.common import err
+from darkroom.cli.synth import synth_command
 from darkroom.errors import DarkroomError, IntegrityError
 
 app = typer.Typer(
@@ -22,6 +23,8 @@ app = typer.Typer(
 app.add_typer(case.app, name="case")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(audit.app, name="audit")
+app.command("synth")(synth_command)
+app.command("demo")(demo.demo)
 
 
 def _version(value: bool) -> None:

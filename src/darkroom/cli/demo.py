@@ -1,0 +1,121 @@
+"""`darkroom demo`: generate a small synthetic case, register every exhibit, summarise."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import text
+
+from darkroom.cli.common import actor_name, err, out
+from darkroom.errors import InvalidInput
+from darkroom.evidence import audit
+from darkroom.evidence.intake import add_exhibit
+from darkroom.model import SeizureFacts
+from darkroom.store import CaseStore
+from darkroom.synth import generate
+from darkroom.timeutil import from_iso
+
+DEMO_MARKER = ".darkroom-demo"
+
+
+def _fresh_out_dir(out_dir: Path) -> None:
+    """Replace an earlier demo folder; refuse to touch any other non-empty folder."""
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not (out_dir / DEMO_MARKER).exists():
+            msg = f"{out_dir} is not empty and is not an earlier demo folder; choose another --out"
+            raise InvalidInput(msg)
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / DEMO_MARKER).write_text("made by `darkroom demo`; safe to delete\n", encoding="utf-8")
+
+
+def _register_exhibits(store: CaseStore, evidence_dir: Path, truth: dict[str, Any], actor: str) -> None:
+    for exhibit in truth["exhibits"]:
+        facts = SeizureFacts(
+            seized_from=exhibit["seized_from"],
+            seized_at=from_iso(exhibit["seized_at"]),
+            seized_by=exhibit["seized_by"],
+            description=exhibit.get("description"),
+            timezone=exhibit.get("timezone"),
+        )
+        err().print(f"registering {exhibit['ref']} …")
+        add_exhibit(store, evidence_dir / exhibit["path"], exhibit["ref"], facts, actor)
+
+
+_SUMMARY_SQL = text(
+    "SELECT e.ref, e.file_count, e.total_bytes, "
+    "(SELECT COUNT(*) FROM files f WHERE f.exhibit_id = e.id AND f.read_error IS NOT NULL) AS unreadable, "
+    "(SELECT COUNT(DISTINCT f.sha256) FROM files f WHERE f.exhibit_id = e.id AND EXISTS "
+    " (SELECT 1 FROM files g WHERE g.sha256 = f.sha256 AND g.exhibit_id != e.id)) AS shared "
+    "FROM exhibits e ORDER BY e.id"
+)
+
+
+def _summary(store: CaseStore, truth: dict[str, Any]) -> Table:
+    """Per exhibit: files, size, unreadable files, distinct files also found on another exhibit."""
+    kinds = {exhibit["ref"]: exhibit.get("kind", "") for exhibit in truth["exhibits"]}
+    table = Table("exhibit", "kind", "files", "MB", "unreadable", "shared with others")
+    with store.read() as conn:
+        for row in conn.execute(_SUMMARY_SQL):
+            table.add_row(
+                row.ref,
+                kinds.get(row.ref, ""),
+                str(row.file_count),
+                f"{row.total_bytes / 1e6:.1f}",
+                str(row.unreadable),
+                str(row.shared),
+            )
+    return table
+
+
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the demo evidence and case go.")] = Path(
+        "darkroom-demo"
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Synthetic case seed.")] = 1,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Do not start the web app afterwards.")
+    ] = False,
+) -> None:
+    """Generate a small synthetic case, create a case, register every exhibit, print a summary."""
+    actor = actor_name(None)
+    out_dir = out_dir.expanduser().resolve()
+    _fresh_out_dir(out_dir)
+    evidence_dir = out_dir / "evidence"
+    err().print(f"generating a small synthetic case (seed {seed}) in {evidence_dir} …")
+    generate(evidence_dir, "small", seed)
+    truth = json.loads((evidence_dir / "truth.json").read_text(encoding="utf-8"))
+    case_dir = out_dir / "case"
+    store = CaseStore.create(
+        case_dir, truth["case"]["name"], truth["case"]["region"], truth["case"]["timezone"]
+    )
+    try:
+        info = store.info()
+        with store.write() as conn:
+            details = {"name": info.name, "region": info.region, "timezone": info.timezone, "demo": True}
+            audit.append(conn, actor, "case.init", f"case:{info.case_id}", details)
+        _register_exhibits(store, evidence_dir, truth, actor)
+        report = audit.verify_chain(store)
+        console = out()
+        console.print(_summary(store, truth))
+        console.print(
+            f"audit chain: {'intact' if report.ok else 'BROKEN'}, {report.row_count} rows, "
+            f"head {report.head_hash}"
+        )
+        if not no_serve:
+            err().print(
+                "the web workspace is not built yet; nothing to serve (use --no-serve to silence this)"
+            )
+        console.print(
+            f"try: darkroom evidence list --case {case_dir}\n"
+            f"     darkroom evidence verify --case {case_dir}\n"
+            f"     darkroom audit log --case {case_dir}"
+        )
+        console.print(f"case folder: {case_dir}")
+    finally:
+        store.close()

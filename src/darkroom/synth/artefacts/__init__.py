@@ -1,0 +1,24 @@
+"""The registry of artefact writers. Adding a format: one module, one line below, one slot.
+
+A slot (`exhibits.ArtefactSlot`) in a device profile names the writer and where it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from darkroom.synth.artefacts.base import ArtefactWriter, SlotJob, TruthFile, WriteContext
+from darkroom.synth.artefacts.notes import NotesWriter
+from darkroom.synth.artefacts.vcard import VCardWriter
+from darkroom.synth.artefacts.whatsapp_android import WhatsAppAndroidWriter
+from darkroom.synth.artefacts.whatsapp_ios import WhatsAppIosWriter
+
+_BUILT_IN: tuple[ArtefactWriter, ...] = (
+    VCardWriter(),
+    WhatsAppAndroidWriter(),
+    WhatsAppIosWriter(),
+    NotesWriter(),
+)
+WRITERS: Mapping[str, ArtefactWriter] = {writer.name: writer for writer in _BUILT_IN}
+
+__all__ = ["WRITERS", "ArtefactWriter", "SlotJob", "TruthFile", "WriteContext"]

@@ -1,0 +1,131 @@
+"""Benign synthetic photos (gradients, shapes, noise), their near-duplicate variants, and EXIF.
+
+Everything is drawn from a scene's seed, so the same plan gives the same pixels and, with the
+same Pillow, the same JPEG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
+from PIL.TiffImagePlugin import IFDRational
+
+from darkroom.synth.media import Camera, ImagePlan, ScenePlan, gps_decimal, local_time
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_MAKE, _MODEL, _SOFTWARE, _DATETIME = 0x010F, 0x0110, 0x0131, 0x0132
+_DATETIME_ORIGINAL, _OFFSET_TIME_ORIGINAL, _BODY_SERIAL = 0x9003, 0x9011, 0xA431
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedImage:
+    """The JPEG bytes of one planned image, its size, and the EXIF facts written into it."""
+
+    jpeg: bytes
+    width: int
+    height: int
+    exif: dict[str, object]
+
+
+def _colour(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+
+
+def render_scene(seed: int, width: int, height: int) -> Image.Image:
+    """A colourful gradient with a few shapes and soft noise: clearly synthetic, never a person."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
+    gradient = Image.linear_gradient("L").rotate(rng.randrange(360)).resize((width, height))
+    image = ImageOps.colorize(gradient, _colour(rng), _colour(rng))
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(3, 9)):
+        x0, y0 = rng.randrange(width), rng.randrange(height)
+        x1, y1 = x0 + rng.randrange(width // 30, width // 2), y0 + rng.randrange(height // 30, height // 2)
+        shape = rng.randrange(3)
+        if shape == 0:
+            draw.ellipse((x0, y0, x1, y1), fill=_colour(rng))
+        elif shape == 1:
+            draw.rectangle((x0, y0, x1, y1), fill=_colour(rng))
+        else:
+            corners = [(rng.randrange(width), rng.randrange(height)) for _ in range(rng.randint(3, 6))]
+            draw.polygon(corners, fill=_colour(rng))
+    # Pillow's effect_noise draws from C rand(), which no seed reaches: build noise from rng.
+    small = (width // 4, height // 4)
+    noise = Image.frombytes("L", small, rng.randbytes(small[0] * small[1]))
+    texture = noise.resize((width, height), Image.Resampling.BILINEAR).convert("RGB")
+    return Image.blend(image, texture, rng.uniform(0.06, 0.14))
+
+
+def apply_variant(original: Image.Image, plan: ImagePlan) -> Image.Image:
+    """The near-duplicate the plan names, derived from the scene's original pixels."""
+    width, height = original.size
+    if plan.variant == "resized":
+        factor = plan.params[0]
+        return original.resize((round(width * factor), round(height * factor)), Image.Resampling.LANCZOS)
+    if plan.variant == "cropped":
+        left, top, right, bottom = plan.params
+        box = (round(width * left), round(height * top), round(width * right), round(height * bottom))
+        return original.crop(box)
+    if plan.variant == "flipped":
+        return ImageOps.mirror(original)
+    if plan.variant == "rotated90":
+        return original.transpose(Image.Transpose.ROTATE_90)
+    if plan.variant == "brightness":
+        return ImageEnhance.Brightness(original).enhance(plan.params[0])
+    return original  # original, recompressed: same pixels (recompressed differs by quality)
+
+
+def _rational_dms(dms: tuple[int, int, int]) -> tuple[IFDRational, IFDRational, IFDRational]:
+    degrees, minutes, centiseconds = dms
+    return (IFDRational(degrees, 1), IFDRational(minutes, 1), IFDRational(centiseconds, 100))
+
+
+def exif_for(scene: ScenePlan, plan: ImagePlan) -> tuple[bytes, dict[str, object]]:
+    """EXIF bytes (camera, serial, time, GPS as rationals) and the same facts for truth.json."""
+    camera: Camera = scene.camera
+    local = local_time(scene.taken_at)
+    software = plan.edited_with or camera.software
+    modified = local + timedelta(days=2) if plan.edited_with else local
+    exif = Image.Exif()
+    exif[_MAKE], exif[_MODEL], exif[_SOFTWARE] = camera.make, camera.model, software
+    exif[_DATETIME] = _exif_time(modified)
+    details = exif.get_ifd(_EXIF_IFD)
+    details[_DATETIME_ORIGINAL] = _exif_time(local)
+    details[_OFFSET_TIME_ORIGINAL] = local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
+    details[_BODY_SERIAL] = camera.serial
+    facts: dict[str, object] = {
+        "make": camera.make,
+        "model": camera.model,
+        "serial": camera.serial,
+        "software": software,
+        "datetime_original": _exif_time(local),
+        "gps": None,
+    }
+    if scene.gps is not None:
+        latitude, longitude = scene.gps
+        gps = exif.get_ifd(_GPS_IFD)
+        gps[1], gps[2] = "N", _rational_dms(latitude)
+        gps[3], gps[4] = "W", _rational_dms(longitude)
+        facts["gps"] = {"lat": gps_decimal(latitude), "lon": -gps_decimal(longitude)}
+    return exif.tobytes(), facts
+
+
+def _exif_time(moment: datetime) -> str:
+    return moment.strftime("%Y:%m:%d %H:%M:%S")
+
+
+def render_image(scene: ScenePlan, original: Image.Image, plan: ImagePlan) -> RenderedImage:
+    """Encode one planned image; EXIF is kept only where the plan says so (messengers strip it)."""
+    picture = apply_variant(original, plan)
+    buffer = io.BytesIO()
+    if plan.keep_exif:
+        exif_bytes, facts = exif_for(scene, plan)
+        picture.save(buffer, "JPEG", quality=plan.quality, exif=exif_bytes)
+    else:
+        facts = {}
+        picture.save(buffer, "JPEG", quality=plan.quality)
+    return RenderedImage(buffer.getvalue(), picture.width, picture.height, facts)

@@ -1,0 +1,50 @@
+"""`darkroom demo` end to end: every generated file is registered with the hashes truth.json states."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import CliRunner
+
+
+def test_demo_registers_every_generated_file(tmp_path: Path, cli: CliRunner) -> None:
+    out_dir = tmp_path / "demo"
+    result = cli("demo", "--out", out_dir, "--no-serve")
+    assert result.code == 0, result.err
+    case = out_dir / "case"
+    assert result.out.rstrip().splitlines()[-1] == f"case folder: {case}"
+    assert "audit chain: intact" in result.out
+    truth = json.loads((out_dir / "evidence" / "truth.json").read_text())
+    with sqlite3.connect(case / "case.db") as db:
+        recorded = {
+            (ref, display): sha256
+            for ref, display, sha256 in db.execute(
+                "SELECT e.ref, f.display_path, f.sha256 FROM files f JOIN exhibits e ON e.id = f.exhibit_id"
+            )
+        }
+        statuses = {row[0] for row in db.execute("SELECT intake_status FROM exhibits")}
+    assert statuses == {"complete"}
+    prefixes = {
+        e["ref"]: "" if e["container"] == "folder" else Path(e["path"]).name + "!/" for e in truth["exhibits"]
+    }
+    expected = {(f["exhibit"], prefixes[f["exhibit"]] + f["path"]): f["sha256"] for f in truth["files"]}
+    archives_as_exhibits = {(e["ref"], Path(e["path"]).name): e["archive"]["sha256"]
+                            for e in truth["exhibits"] if e["container"] != "folder"}  # fmt: skip
+    assert recorded == expected | archives_as_exhibits
+    assert cli("audit", "verify", "--case", case).code == 0
+    assert cli("evidence", "verify", "--case", case).code == 0
+
+
+def test_demo_replaces_an_earlier_demo_but_never_another_folder(tmp_path: Path, cli: CliRunner) -> None:
+    out_dir = tmp_path / "demo"
+    assert cli("demo", "--out", out_dir, "--no-serve").code == 0
+    assert cli("demo", "--out", out_dir, "--no-serve").code == 0
+    other = tmp_path / "my-files"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    refused = cli("demo", "--out", other, "--no-serve")
+    assert refused.code == 2
+    assert "not an earlier demo folder" in refused.err
+    assert (other / "keep.txt").read_text() == "mine"
