@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 system-deps:
-	@bash scripts/system-deps.sh
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
 
 $(STAMP): pyproject.toml constraints.txt scripts/system-deps.sh
-	@bash scripts/system-deps.sh
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages darkroom needs when they are missing: libmagic (file typing)
-# and hashdeep (the reference tool of bench/intake.py). Root or sudo is needed only when
+# Installs the Debian packages darkroom needs when they are missing: libmagic (file typing),
+# hashdeep (the reference tool of bench/intake.py) and python3-venv where Python lacks ensurepip. Root or sudo is needed only when
 # something is missing.
 set -euo pipefail
 needed=(libmagic1 hashdeep)
@@ -8,6 +8,11 @@ missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Debian's own Python needs python3-venv for `python3 -m venv` (ensurepip).
+python=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if ! "$python" -c "import ensurepip" 2>/dev/null; then
+  missing+=("python3-venv")
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"
 sudo_cmd=()

@@ -1,4 +1,11 @@
-"""File typing by content with libmagic; one handle per thread (libmagic handles are not shared)."""
+"""File typing by content with libmagic; one handle per thread (libmagic handles are not shared).
+
+libmagic's text tests dominate intake on small text files (~1 ms for 4 KiB of plain text, 12 µs
+for a JPEG). So typing asks libmagic twice when it pays: first without its soft-magic database
+(microseconds; tells text from binary), then with it — on 1 KiB of a text file, where the text
+formats it knows (HTML, XML, JSON, vCard, scripts) announce themselves, or on the whole head of
+anything else.
+"""
 
 from __future__ import annotations
 
@@ -20,19 +27,39 @@ TAR_TYPES = frozenset(
         "application/x-xz",
     }
 )
+TEXT_HEAD_BYTES = 1024
+
+# Flags from magic.h that python-magic does not export.
+_NO_CHECK_SOFT = 0x004000
+_NO_CHECK_ENCODING = 0x200000  # the quick pass only needs text-or-not (the full one keeps them:
+# HTML, XML and CSV are told apart from plain text by its encoding checks)
 
 _local = threading.local()
+
+
+def _detector(extra_flags: int) -> magic.Magic:
+    detector = magic.Magic(mime=True)
+    detector.flags |= extra_flags
+    magic.magic_setflags(detector.cookie, detector.flags)
+    return detector
+
+
+def _detectors() -> tuple[magic.Magic, magic.Magic]:
+    pair = getattr(_local, "pair", None)
+    if pair is None:
+        pair = (_detector(_NO_CHECK_SOFT | _NO_CHECK_ENCODING), _detector(0))
+        _local.pair = pair
+    return pair
 
 
 def mime_of(head: bytes) -> str:
     """The MIME type libmagic gives the first bytes of a file (`inode/x-empty` for none)."""
     if not head:
         return "inode/x-empty"
-    detector = getattr(_local, "detector", None)
-    if detector is None:
-        detector = magic.Magic(mime=True)
-        _local.detector = detector
-    return str(detector.from_buffer(head))
+    quick, full = _detectors()
+    if str(quick.from_buffer(head)).startswith("text/"):
+        head = head[:TEXT_HEAD_BYTES]
+    return str(full.from_buffer(head))
 
 
 def archive_kind(mime_type: str | None) -> ArchiveKind | None:

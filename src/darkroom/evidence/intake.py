@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, func, select, text, update
+from sqlalchemy import Connection, func, select, text, update
 
 from darkroom.errors import DarkroomError, EvidenceError
 from darkroom.evidence import audit
@@ -23,6 +23,7 @@ from darkroom.evidence.filetype import ArchiveKind, archive_kind, mime_of
 from darkroom.evidence.scan import ArchiveWalk, ScanInterrupted, Scanner, ScanProgress
 from darkroom.model import ArchiveStatus, FileRecord, IntakeStatus, SeizureFacts, SourceKind
 from darkroom.store import CaseStore, schema
+from darkroom.store.case import new_row_id
 from darkroom.timeutil import to_iso, utc_now, zone
 
 # Rows per commit; a kill loses at most one batch of work (it is redone on resume).
@@ -110,7 +111,10 @@ class IntakeSink:
 
     def _write_pending(self, conn: Connection) -> None:
         if self._rows:
-            conn.execute(schema.files.insert(), self._rows)
+            # The hot insert goes straight to the driver's executemany (a tenth of Core's cost).
+            columns = list(self._rows[0])
+            sql = f"INSERT INTO files ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            conn.exec_driver_sql(sql, [tuple(row.values()) for row in self._rows])
             self._rows = []
         for container, error in self._archive_updates:
             status = ArchiveStatus.FAILED if error else ArchiveStatus.WALKED
@@ -121,15 +125,6 @@ class IntakeSink:
             )
         self._archive_updates = []
         self._last_flush = time.monotonic()
-
-
-def new_row_id(result: CursorResult[Any]) -> int:
-    """The primary key of the row an INSERT just wrote."""
-    key = result.inserted_primary_key
-    if key is None:
-        msg = "the insert returned no primary key"
-        raise RuntimeError(msg)
-    return int(key[0])
 
 
 def source_kind_of(source: Path) -> SourceKind:

@@ -8,6 +8,7 @@ followed out of the exhibit: symlinks are recorded, never opened.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import queue
@@ -17,7 +18,6 @@ import tarfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +102,15 @@ def _os_error_text(err: OSError) -> str:
     return f"{err.strerror or err} (errno {err.errno})" if err.errno else str(err)
 
 
+def _open_read_only(abs_path: bytes) -> int:
+    """Open without following a symlink, and without touching the access time where allowed."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW
+    try:
+        return os.open(abs_path, flags | _O_NOATIME)
+    except PermissionError:
+        return os.open(abs_path, flags)  # O_NOATIME needs ownership; atime may then change
+
+
 def _stat_times(st: os.stat_result) -> tuple[datetime, datetime, datetime]:
     return (
         from_epoch_ns(st.st_mtime_ns),
@@ -130,14 +139,17 @@ class Scanner:
         self.workers = workers or max(2, os.cpu_count() or 2)
         self.progress = ScanProgress()
         self._queue: queue.Queue[_Msg] = queue.Queue(maxsize=4096)
-        self._slots = threading.Semaphore(self.workers * 8)
+        self._files: queue.Queue[tuple[bytes, bytes]] = queue.Queue(maxsize=self.workers * 32)
+        self._archives: collections.deque[ArchiveWalk] = collections.deque()
         self._stop = threading.Event()
         self._interrupted = False
         self._lock = threading.Lock()
         self._outstanding = 0
         self._walker_done = False
-        self._thread_prefix = f"darkroom-hash-{id(self):x}"
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix=self._thread_prefix)
+        self._threads = [
+            threading.Thread(target=self._work, name=f"darkroom-hash-{n}", daemon=True)
+            for n in range(self.workers)
+        ]
 
     # -- calling thread ------------------------------------------------------------------
 
@@ -151,6 +163,8 @@ class Scanner:
         walker = threading.Thread(target=self._walk_source, name="darkroom-walk", daemon=True)
         for walk in resume_walks:
             self._submit_archive(walk)
+        for thread in self._threads:
+            thread.start()
         walker.start()
         with self._stop_on_signals():
             try:
@@ -204,28 +218,20 @@ class Scanner:
             if container is not None and archive and msg.location is not None:
                 self._submit_archive(ArchiveWalk(container, msg.location, archive, rec.display_path))
             if msg.ends_task:
-                self._finish_task(release_slot=True)
+                self._finish_task()
         elif isinstance(msg, _ArchiveDoneMsg):
             sink.archive_done(msg.container, msg.error)
-            self._finish_task(release_slot=False)
+            self._finish_task()
         else:
             self._walker_done = True
 
-    def _finish_task(self, release_slot: bool) -> None:
+    def _finish_task(self) -> None:
         with self._lock:
             self._outstanding -= 1
-        if release_slot:
-            self._slots.release()
 
     def _drain_until_idle(self, walker: threading.Thread) -> None:
         """After a stop, keep emptying the queue so no worker stays blocked on it."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-        def busy() -> bool:
-            workers = (t for t in threading.enumerate() if t.name.startswith(self._thread_prefix))
-            return walker.is_alive() or any(t.is_alive() for t in workers)
-
-        while busy():
+        while walker.is_alive() or any(t.is_alive() for t in self._threads):
             with contextlib.suppress(queue.Empty):
                 self._queue.get(timeout=0.05)
         walker.join()
@@ -233,7 +239,21 @@ class Scanner:
     def _submit_archive(self, walk: ArchiveWalk) -> None:
         with self._lock:
             self._outstanding += 1
-        self._pool.submit(self._walk_archive, walk)
+        self._archives.append(walk)
+
+    def _work(self) -> None:
+        """A worker: archive walks first (they are few and long), else the next file to hash."""
+        while not self._stop.is_set():
+            try:
+                self._walk_archive(self._archives.popleft())
+                continue
+            except IndexError:
+                pass
+            try:
+                abs_path, rel = self._files.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            self._hash_file(abs_path, rel)
 
     # -- shared by worker threads ----------------------------------------------------------
 
@@ -323,36 +343,57 @@ class Scanner:
         self._post(_RecordMsg(rec, None, False))
 
     def _submit_file(self, abs_path: bytes, rel: bytes) -> None:
-        while not self._slots.acquire(timeout=0.1):
-            if self._stop.is_set():
-                return
         with self._lock:
             self._outstanding += 1
-        self._pool.submit(self._hash_file, abs_path, rel)
+        while not self._stop.is_set():
+            try:
+                self._files.put((abs_path, rel), timeout=0.1)
+            except queue.Full:
+                continue
+            return
 
     # -- worker threads --------------------------------------------------------------------
 
     def _hash_file(self, abs_path: bytes, rel: bytes) -> None:
-        rec = self._base_record(None, rel, display_of(rel), EntryKind.FILE)
+        """Hot path: open once, stat the open file, hash, type the head; one record built once."""
+        display = display_of(rel)
+        st: os.stat_result | None = None
         try:
-            rec = self._read_file(abs_path, rec)
+            fd = _open_read_only(abs_path)
+            with os.fdopen(fd, "rb", buffering=0) as stream:
+                st = os.fstat(fd)
+                digests, head = hash_stream(stream, self._stop, size_hint=st.st_size)
         except Interrupted:
             return
         except OSError as err:
-            rec = replace(rec, read_error=_os_error_text(err))
+            rec = replace(
+                self._base_record(None, rel, display, EntryKind.FILE), read_error=_os_error_text(err)
+            )
+            if st is not None:
+                mtime, atime, ctime = _stat_times(st)
+                rec = replace(rec, size=st.st_size, mode=st.st_mode, mtime=mtime, atime=atime, ctime=ctime)
+            self._post(_RecordMsg(rec, None, True))
+            return
+        mime = mime_of(head)
+        mtime, atime, ctime = _stat_times(st)
+        rec = FileRecord(
+            exhibit_id=self.exhibit_id,
+            container_id=None,
+            path=rel,
+            display_path=display,
+            entry_kind=EntryKind.FILE,
+            size=digests.size,
+            digests=digests,
+            mime_type=mime,
+            mtime=mtime,
+            atime=atime,
+            ctime=ctime,
+            mode=st.st_mode,
+            symlink_target=None,
+            is_archive=archive_kind(mime) is not None,
+            read_error=None,
+        )
         self._post(_RecordMsg(rec, Location(abs_path), True))
-
-    def _read_file(self, abs_path: bytes, rec: FileRecord) -> FileRecord:
-        flags = os.O_RDONLY | os.O_NOFOLLOW
-        try:
-            fd = os.open(abs_path, flags | _O_NOATIME)
-        except PermissionError:
-            fd = os.open(abs_path, flags)  # O_NOATIME needs ownership; atime may then change
-        with os.fdopen(fd, "rb", buffering=0) as stream:
-            st = os.fstat(fd)
-            mtime, atime, ctime = _stat_times(st)
-            rec = replace(rec, mode=st.st_mode, mtime=mtime, atime=atime, ctime=ctime, size=st.st_size)
-            return self._hashed(rec, stream)
 
     def _walk_archive(self, walk: ArchiveWalk) -> None:
         error: str | None = None
