@@ -15,9 +15,9 @@ from darkroom.cli.common import actor_name, err, out
 from darkroom.errors import InvalidInput
 from darkroom.evidence import audit
 from darkroom.evidence.intake import add_exhibit
+from darkroom.formats.runner import process_case
 from darkroom.model import SeizureFacts
 from darkroom.store import CaseStore
-from darkroom.synth import generate
 from darkroom.timeutil import from_iso
 
 DEMO_MARKER = ".darkroom-demo"
@@ -82,12 +82,14 @@ def demo(
         bool, typer.Option("--no-serve", help="Do not start the web app afterwards.")
     ] = False,
 ) -> None:
-    """Generate a small synthetic case, create a case, register every exhibit, print a summary."""
+    """Generate a small synthetic case, create a case, register every exhibit, parse, print a summary."""
     actor = actor_name(None)
     out_dir = out_dir.expanduser().resolve()
     _fresh_out_dir(out_dir)
     evidence_dir = out_dir / "evidence"
     err().print(f"generating a small synthetic case (seed {seed}) in {evidence_dir} …")
+    from darkroom.synth import generate  # noqa: PLC0415 - keeps other commands' start-up fast
+
     generate(evidence_dir, "small", seed)
     truth = json.loads((evidence_dir / "truth.json").read_text(encoding="utf-8"))
     case_dir = out_dir / "case"
@@ -100,9 +102,17 @@ def demo(
             details = {"name": info.name, "region": info.region, "timezone": info.timezone, "demo": True}
             audit.append(conn, actor, "case.init", f"case:{info.case_id}", details)
         _register_exhibits(store, evidence_dir, truth, actor)
+        err().print("parsing every registered file …")
+        coverage = process_case(store, actor)
         report = audit.verify_chain(store)
         console = out()
         console.print(_summary(store, truth))
+        console.print(
+            "parse coverage: "
+            + ", ".join(f"{count} {status}" for status, count in coverage.by_status.items())
+            + " — by format: "
+            + ", ".join(f"{name} {count}" for name, count in coverage.by_format.items())
+        )
         console.print(
             f"audit chain: {'intact' if report.ok else 'BROKEN'}, {report.row_count} rows, "
             f"head {report.head_hash}"
@@ -113,6 +123,8 @@ def demo(
             )
         console.print(
             f"try: darkroom evidence list --case {case_dir}\n"
+            f"     darkroom files --status unsupported --case {case_dir}\n"
+            f"     darkroom search 'match' --case {case_dir}\n"
             f"     darkroom evidence verify --case {case_dir}\n"
             f"     darkroom audit log --case {case_dir}"
         )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from darkroom.synth import SynthSummary, generate
+if TYPE_CHECKING:
+    from darkroom.synth import SynthSummary
 
 
 class Scale(enum.StrEnum):
@@ -71,6 +72,8 @@ def synth_command(
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
+
+        from darkroom.synth import generate  # noqa: PLC0415 - keeps other commands' start-up fast
 
         summary = generate(out_dir, scale.value, seed, report)
     Console(highlight=False, soft_wrap=True).print(_summary_table(summary))

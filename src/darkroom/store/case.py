@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, select, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from darkroom.errors import CaseExists, InvalidInput, NotACase
@@ -167,3 +167,12 @@ class CaseStore:
 def current_version_of(conn: Connection) -> int:
     """Schema version recorded in the case, read inside the caller's transaction."""
     return int(conn.execute(text("SELECT MAX(version) FROM schema_migrations")).scalar_one())
+
+
+def new_row_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None:
+        msg = "the insert returned no primary key"
+        raise RuntimeError(msg)
+    return int(key[0])

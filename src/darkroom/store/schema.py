@@ -76,3 +76,96 @@ audit_log = Table(
     Column("prev_hash", Text, nullable=False),
     Column("row_hash", Text, nullable=False),
 )
+
+file_parses = Table(
+    "file_parses",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("parser", Text),
+    Column("parser_version", Text),
+    Column("status", Text, nullable=False),
+    Column("record_count", Integer, nullable=False),
+    Column("warning_count", Integer, nullable=False),
+    Column("error", Text),
+    Column("parsed_at_utc", Text, nullable=False),
+)
+
+parse_warnings = Table(
+    "parse_warnings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_id", Integer, nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("message", Text, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("handle_norm", Text, nullable=False),
+    Column("handle", Text, nullable=False),
+    Column("restricted", Integer, nullable=False, default=0),
+    Column("first_seen_utc", Text),
+    Column("last_seen_utc", Text),
+)
+
+account_names = Table(
+    "account_names",
+    metadata,
+    Column("account_id", Integer, primary_key=True),
+    Column("display_name", Text, primary_key=True),
+    Column("exhibit_id", Integer),
+    Column("file_id", Integer, primary_key=True),
+    Column("locator", Text),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("external_id", Text),
+    Column("title", Text),
+    Column("is_group", Integer, nullable=False),
+    Column("exhibit_id", Integer, nullable=False),
+    Column("file_id", Integer, nullable=False),
+    Column("locator", Text, nullable=False),
+)
+
+conversation_participants = Table(
+    "conversation_participants",
+    metadata,
+    Column("conversation_id", Integer, primary_key=True),
+    Column("account_id", Integer, primary_key=True),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, nullable=False),
+    Column("sender_account_id", Integer),
+    Column("sent_at_utc", Text),
+    Column("sent_at_raw", Text),
+    Column("assumed_zone", Text),
+    Column("body", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("parent_message_id", Integer),
+    Column("exhibit_id", Integer, nullable=False),
+    Column("file_id", Integer, nullable=False),
+    Column("locator", Text, nullable=False),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("display_name", Text),
+    Column("fields_json", Text, nullable=False),
+    Column("owner_account_id", Integer),
+    Column("exhibit_id", Integer, nullable=False),
+    Column("file_id", Integer, nullable=False),
+    Column("locator", Text, nullable=False),
+)

@@ -1,0 +1,121 @@
+"""`darkroom process` (run the parsers) and `darkroom files` (what was and was not read)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import select
+
+from darkroom.cli.common import (
+    ActorOption,
+    CaseOption,
+    JsonOption,
+    actor_name,
+    emit_jsonl,
+    err,
+    opened_case,
+    out,
+)
+from darkroom.formats.runner import ParseOutcome, process_case
+from darkroom.store import schema
+
+STATUSES = ("parsed", "unsupported", "failed")
+
+
+def process(
+    case: CaseOption = None,
+    actor: ActorOption = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Parser processes (default: cores).")
+    ] = None,
+) -> None:
+    """Run every registered parser over the files no parser has handled yet (resumable)."""
+    progress = Progress(
+        TextColumn("[bold]parsing[/]"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=err(),
+        transient=True,
+    )
+    task = progress.add_task("parsing", total=None, failed=0)
+    failed = 0
+
+    def on_file(outcome: ParseOutcome) -> None:
+        nonlocal failed
+        failed += outcome.status == "failed"
+        progress.update(task, advance=1, failed=failed)
+
+    with opened_case(case) as store, progress:
+        summary = process_case(
+            store, actor_name(actor), workers, lambda total: progress.update(task, total=total), on_file
+        )
+    console = out()
+    console.print(f"processed {summary.processed} files this run")
+    table = Table("status", "files")
+    for status in STATUSES:
+        table.add_row(status, str(summary.by_status.get(status, 0)))
+    console.print(table)
+    formats = Table("format", "files parsed")
+    for name, count in summary.by_format.items():
+        formats.add_row(name, str(count))
+    console.print(formats)
+    if summary.by_status.get("failed") or summary.by_status.get("unsupported"):
+        console.print("see what was not read: darkroom files --status failed|unsupported")
+
+
+def files(
+    case: CaseOption = None,
+    status: Annotated[str | None, typer.Option("--status", help="parsed, unsupported or failed.")] = None,
+    format_name: Annotated[str | None, typer.Option("--format", help="Only files this parser read.")] = None,
+    exhibit: Annotated[str | None, typer.Option("--exhibit", help="Only this exhibit.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Parse coverage per file: parsed (records, warnings), unsupported, or failed (with the error)."""
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(f"--status must be one of {', '.join(STATUSES)}")
+    f, p, e = schema.files.c, schema.file_parses.c, schema.exhibits.c
+    query = (
+        select(
+            e.ref,
+            f.display_path,
+            f.sha256,
+            f.mime_type,
+            p.status,
+            p.parser,
+            p.record_count,
+            p.warning_count,
+            p.error,
+        )
+        .join(schema.file_parses, p.file_id == f.id)
+        .join(schema.exhibits, e.id == f.exhibit_id)
+        .order_by(f.exhibit_id, f.id)
+    )
+    if status:
+        query = query.where(p.status == status)
+    if format_name:
+        query = query.where(p.parser == format_name)
+    if exhibit:
+        query = query.where(e.ref == exhibit)
+    with opened_case(case) as store, store.read() as conn:
+        for row in conn.execute(query):
+            record = {
+                "exhibit": row.ref,
+                "path": row.display_path,
+                "sha256": row.sha256,
+                "mime_type": row.mime_type,
+                "status": row.status,
+                "format": row.parser,
+                "records": row.record_count,
+                "warnings": row.warning_count,
+                "error": row.error,
+            }
+            if json_output:
+                emit_jsonl([record])
+            else:
+                detail = row.error or f"{row.record_count} records, {row.warning_count} warnings"
+                typer.echo(f"{row.ref}\t{row.status}\t{row.parser or '-'}\t{row.display_path}\t{detail}")

@@ -1,0 +1,1 @@
+"""Identifiers: extraction and normalization, one module per identifier kind."""

@@ -1,0 +1,225 @@
+"""Writing one file's parsed records into the case: accounts upserted, conversations, messages
+(+ full-text index), contacts, and the file's parse status — all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from darkroom.formats.base import (
+    AccountRef,
+    ParsedAccount,
+    ParsedContact,
+    ParsedConversation,
+    ParsedMessage,
+    Record,
+)
+from darkroom.identifiers.normalize import normalize_handle
+from darkroom.store import schema
+from darkroom.store.case import new_row_id
+from darkroom.timeutil import to_iso
+
+
+@dataclass(frozen=True, slots=True)
+class FileSource:
+    """The exhibit and file every record of one parse comes from (its provenance)."""
+
+    exhibit_id: int
+    file_id: int
+
+
+@dataclass(slots=True)
+class WriteCounts:
+    """How many rows one file's records became."""
+
+    accounts: int = 0
+    conversations: int = 0
+    messages: int = 0
+    contacts: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.conversations + self.messages + self.contacts + self.accounts
+
+
+class RecordWriter:
+    """Turns parser records into rows; keeps the account ids it has seen for the whole run."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self._account_ids: dict[tuple[str, str], int] = {}
+
+    def account_id(self, conn: Connection, ref: AccountRef, source: FileSource, locator: str) -> int:
+        """The id of the account `ref` names, created on first sight; its display name recorded."""
+        handle_norm = normalize_handle(ref.platform, ref.handle, self.region)
+        key = (ref.platform, handle_norm)
+        account_id = self._account_ids.get(key)
+        if account_id is None:
+            a = schema.accounts.c
+            found = conn.execute(select(a.id).where(a.platform == ref.platform, a.handle_norm == handle_norm))
+            account_id = found.scalar_one_or_none()
+            if account_id is None:
+                values = {"platform": ref.platform, "handle_norm": handle_norm, "handle": ref.handle}
+                account_id = new_row_id(conn.execute(insert(schema.accounts).values(**values)))
+            self._account_ids[key] = account_id
+        if ref.display_name:
+            conn.execute(
+                sqlite_insert(schema.account_names)
+                .values(
+                    account_id=account_id,
+                    display_name=ref.display_name,
+                    exhibit_id=source.exhibit_id,
+                    file_id=source.file_id,
+                    locator=locator,
+                )
+                .on_conflict_do_nothing()
+            )
+        return account_id
+
+    def write(self, conn: Connection, source: FileSource, records: Iterable[Record]) -> WriteCounts:
+        """Write every record of one file; returns counts and records that could not be placed."""
+        counts = WriteCounts()
+        conversations: dict[str, int] = {}
+        participants: set[tuple[int, int]] = set()
+        message_rows: list[dict[str, Any]] = []
+        for record in records:
+            if isinstance(record, ParsedMessage):
+                row = self._message_row(conn, source, record, conversations, participants, counts)
+                if row is not None:
+                    message_rows.append(row)
+            elif isinstance(record, ParsedConversation):
+                conversations[record.key] = self._conversation(conn, source, record, participants)
+                counts.conversations += 1
+            elif isinstance(record, ParsedContact):
+                self._contact(conn, source, record)
+                counts.contacts += 1
+            elif isinstance(record, ParsedAccount):
+                self.account_id(conn, record.account, source, record.locator)
+                counts.accounts += 1
+        if message_rows:
+            conn.execute(insert(schema.messages), message_rows)
+            counts.messages = len(message_rows)
+        if participants:
+            conn.execute(
+                sqlite_insert(schema.conversation_participants).on_conflict_do_nothing(),
+                [{"conversation_id": c, "account_id": a} for c, a in sorted(participants)],
+            )
+        self._index_and_dates(conn, source.file_id)
+        return counts
+
+    def _conversation(
+        self,
+        conn: Connection,
+        source: FileSource,
+        record: ParsedConversation,
+        participants: set[tuple[int, int]],
+    ) -> int:
+        row = {
+            "platform": record.platform,
+            "external_id": record.external_id,
+            "title": record.title,
+            "is_group": int(record.is_group),
+            "exhibit_id": source.exhibit_id,
+            "file_id": source.file_id,
+            "locator": record.locator,
+        }
+        conversation_id = new_row_id(conn.execute(insert(schema.conversations).values(**row)))
+        for ref in record.participants:
+            participants.add((conversation_id, self.account_id(conn, ref, source, record.locator)))
+        return conversation_id
+
+    def _message_row(
+        self,
+        conn: Connection,
+        source: FileSource,
+        record: ParsedMessage,
+        conversations: dict[str, int],
+        participants: set[tuple[int, int]],
+        counts: WriteCounts,
+    ) -> dict[str, Any] | None:
+        conversation_id = conversations.get(record.conversation_key)
+        if conversation_id is None:
+            counts.problems.append(
+                (record.locator, f"message names unknown conversation {record.conversation_key!r}")
+            )
+            return None
+        sender_id = None
+        if record.sender is not None:
+            sender_id = self.account_id(conn, record.sender, source, record.locator)
+            participants.add((conversation_id, sender_id))
+        return {
+            "conversation_id": conversation_id,
+            "sender_account_id": sender_id,
+            "sent_at_utc": to_iso(record.sent_at) if record.sent_at else None,
+            "sent_at_raw": record.sent_at_raw,
+            "assumed_zone": record.assumed_zone,
+            "body": record.body,
+            "kind": record.kind.value,
+            "exhibit_id": source.exhibit_id,
+            "file_id": source.file_id,
+            "locator": record.locator,
+        }
+
+    def _contact(self, conn: Connection, source: FileSource, record: ParsedContact) -> None:
+        conn.execute(
+            insert(schema.contacts).values(
+                display_name=record.display_name,
+                fields_json=json.dumps(record.fields, ensure_ascii=False),
+                exhibit_id=source.exhibit_id,
+                file_id=source.file_id,
+                locator=record.locator,
+            )
+        )
+        for ref in record.accounts:
+            named = AccountRef(ref.platform, ref.handle, ref.display_name or record.display_name)
+            self.account_id(conn, named, source, record.locator)
+
+    @staticmethod
+    def _index_and_dates(conn: Connection, file_id: int) -> None:
+        """Full-text index the file's messages; widen first/last seen of their senders."""
+        conn.execute(
+            text("INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE file_id = :f"),
+            {"f": file_id},
+        )
+        conn.execute(
+            text(
+                "UPDATE accounts SET "
+                "first_seen_utc = MIN(COALESCE(first_seen_utc, s.first), s.first), "
+                "last_seen_utc = MAX(COALESCE(last_seen_utc, s.last), s.last) "
+                "FROM (SELECT sender_account_id AS id, MIN(sent_at_utc) AS first, "
+                "      MAX(sent_at_utc) AS last FROM messages "
+                "      WHERE file_id = :f AND sent_at_utc IS NOT NULL GROUP BY sender_account_id) s "
+                "WHERE accounts.id = s.id"
+            ),
+            {"f": file_id},
+        )
+
+
+def forget_file(conn: Connection, file_id: int) -> None:
+    """Remove every record parsed from one file (before it is parsed again by a newer parser)."""
+    conn.execute(
+        text(
+            "INSERT INTO messages_fts (messages_fts, rowid, body) "
+            "SELECT 'delete', id, body FROM messages WHERE file_id = :f"
+        ),
+        {"f": file_id},
+    )
+    conversation_ids = select(schema.conversations.c.id).where(schema.conversations.c.file_id == file_id)
+    conn.execute(delete(schema.messages).where(schema.messages.c.file_id == file_id))
+    conn.execute(
+        delete(schema.conversation_participants).where(
+            schema.conversation_participants.c.conversation_id.in_(conversation_ids)
+        )
+    )
+    conn.execute(delete(schema.conversations).where(schema.conversations.c.file_id == file_id))
+    conn.execute(delete(schema.contacts).where(schema.contacts.c.file_id == file_id))
+    conn.execute(delete(schema.account_names).where(schema.account_names.c.file_id == file_id))
+    conn.execute(delete(schema.parse_warnings).where(schema.parse_warnings.c.file_id == file_id))
+    conn.execute(delete(schema.file_parses).where(schema.file_parses.c.file_id == file_id))
