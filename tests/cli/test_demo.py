@@ -48,3 +48,30 @@ def test_demo_replaces_an_earlier_demo_but_never_another_folder(tmp_path: Path, 
     assert refused.code == 2
     assert "not an earlier demo folder" in refused.err
     assert (other / "keep.txt").read_text() == "mine"
+
+
+def test_eval_scores_every_planted_format(tmp_path: Path, cli: CliRunner) -> None:
+    out_dir = tmp_path / "demo"
+    assert cli("demo", "--out", out_dir, "--no-serve").code == 0
+    rows = cli(
+        "eval", "--case", out_dir / "case", "--truth", out_dir / "evidence" / "truth.json", "--json"
+    ).jsonl()
+    truth = json.loads((out_dir / "evidence" / "truth.json").read_text())
+    planted = {(f.get("content") or {}).get("format") or f["kind"] for f in truth["files"]}
+    assert {row["kind"] for row in rows} == planted
+    assert sum(row["files"] for row in rows) == len(truth["files"])
+    assert sum(row["messages_planted"] for row in rows) == truth["stats"]["messages"]
+    bad = cli("eval", "--case", out_dir / "case", "--truth", out_dir / "case" / "audit.anchor")
+    assert bad.code == 2
+
+
+def test_demo_contact_lists_are_recovered_completely(tmp_path: Path, cli: CliRunner) -> None:
+    out_dir = tmp_path / "demo"
+    assert cli("demo", "--out", out_dir, "--no-serve").code == 0
+    rows = cli(
+        "eval", "--case", out_dir / "case", "--truth", out_dir / "evidence" / "truth.json", "--json"
+    ).jsonl()
+    by_kind = {row["kind"]: row for row in rows}
+    assert by_kind["vcard"]["files_parsed"] == by_kind["vcard"]["files"]
+    assert by_kind["vcard"]["contact_recall"] == 1.0
+    assert by_kind["vcard"]["contacts_extra"] == 0

@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from darkroom import __version__
-from darkroom.cli import audit, case, comms, demo, evidence, process
+from darkroom.cli import audit, case, comms, demo, evaluate, evidence, process
 from darkroom.cli.common import err
 from darkroom.cli.synth import synth_command
 from darkroom.errors import DarkroomError, IntegrityError
@@ -29,6 +29,7 @@ app.command("accounts")(comms.accounts)
 app.command("search")(comms.search)
 app.command("synth")(synth_command)
 app.command("demo")(demo.demo)
+app.command("eval")(evaluate.evaluate)
 
 
 def _version(value: bool) -> None:
