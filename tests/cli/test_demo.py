@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from darkroom.cli.app import run
 from tests.conftest import CliRunner
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo run shared by the read-only tests of this module."""
+    out_dir = tmp_path_factory.mktemp("shared") / "demo"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert run(["demo", "--out", str(out_dir), "--no-serve"]) == 0
+    return out_dir
 
 
 def test_demo_registers_every_generated_file(tmp_path: Path, cli: CliRunner) -> None:
@@ -50,9 +64,8 @@ def test_demo_replaces_an_earlier_demo_but_never_another_folder(tmp_path: Path, 
     assert (other / "keep.txt").read_text() == "mine"
 
 
-def test_eval_scores_every_planted_format(tmp_path: Path, cli: CliRunner) -> None:
-    out_dir = tmp_path / "demo"
-    assert cli("demo", "--out", out_dir, "--no-serve").code == 0
+def test_eval_scores_every_planted_format(demo_dir: Path, cli: CliRunner) -> None:
+    out_dir = demo_dir
     rows = cli(
         "eval", "--case", out_dir / "case", "--truth", out_dir / "evidence" / "truth.json", "--json"
     ).jsonl()
@@ -65,9 +78,8 @@ def test_eval_scores_every_planted_format(tmp_path: Path, cli: CliRunner) -> Non
     assert bad.code == 2
 
 
-def test_demo_contact_lists_are_recovered_completely(tmp_path: Path, cli: CliRunner) -> None:
-    out_dir = tmp_path / "demo"
-    assert cli("demo", "--out", out_dir, "--no-serve").code == 0
+def test_demo_contact_lists_are_recovered_completely(demo_dir: Path, cli: CliRunner) -> None:
+    out_dir = demo_dir
     rows = cli(
         "eval", "--case", out_dir / "case", "--truth", out_dir / "evidence" / "truth.json", "--json"
     ).jsonl()
