@@ -30,7 +30,9 @@ test: lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: setup
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
+	$(BIN)/python bench/parsing.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
