@@ -73,7 +73,11 @@ def test_eval_scores_every_planted_format(demo_dir: Path, cli: CliRunner) -> Non
     planted = {(f.get("content") or {}).get("format") or f["kind"] for f in truth["files"]}
     assert {row["kind"] for row in rows} == planted
     assert sum(row["files"] for row in rows) == len(truth["files"])
-    assert sum(row["messages_planted"] for row in rows) == truth["stats"]["messages"]
+    planted_messages = sum(
+        (f.get("content") or {}).get("message_count", 0) + (f.get("content") or {}).get("system_count", 0)
+        for f in truth["files"]
+    )
+    assert sum(row["messages_planted"] for row in rows) == planted_messages
     bad = cli("eval", "--case", out_dir / "case", "--truth", out_dir / "case" / "audit.anchor")
     assert bad.code == 2
 
@@ -87,3 +91,15 @@ def test_demo_contact_lists_are_recovered_completely(demo_dir: Path, cli: CliRun
     assert by_kind["vcard"]["files_parsed"] == by_kind["vcard"]["files"]
     assert by_kind["vcard"]["contact_recall"] == 1.0
     assert by_kind["vcard"]["contacts_extra"] == 0
+
+
+def test_demo_chats_are_recovered_completely(demo_dir: Path, cli: CliRunner) -> None:
+    rows = cli(
+        "eval", "--case", demo_dir / "case", "--truth", demo_dir / "evidence" / "truth.json", "--json"
+    ).jsonl()
+    chats = [row for row in rows if row["kind"].startswith("whatsapp")]
+    assert chats
+    for row in chats:
+        assert row["files_parsed"] == row["files"], row
+        assert row["message_recall"] == 1.0, row
+        assert row["messages_extra"] == 0, row

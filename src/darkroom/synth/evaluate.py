@@ -57,7 +57,9 @@ def _display_path(exhibit: dict[str, Any], path: str) -> str:
 
 
 def _planted(content: dict[str, Any]) -> tuple[int, int]:
-    return int(content.get("message_count", 0)), int(content.get("card_count", 0))
+    """Messages (system notices included: parsers keep them) and contact cards a file holds."""
+    messages = int(content.get("message_count", 0)) + int(content.get("system_count", 0))
+    return messages, int(content.get("card_count", 0))
 
 
 def score_formats(store: CaseStore, truth: dict[str, Any]) -> list[FormatScore]:
