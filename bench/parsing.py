@@ -122,7 +122,7 @@ def whatstk_parse(path: Path) -> dict[str, Any] | None:
     except ImportError:
         return None
     started = time.perf_counter()
-    chat = WhatsAppChat.from_source(filepath=str(path))
+    chat = WhatsAppChat.from_source(filepath=str(path), max_size=None)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "messages": len(chat.df), "messages_per_s": len(chat.df) / seconds}
 
