@@ -94,3 +94,34 @@ def test_rerun_rules() -> None:
     assert _needs_rerun("unsupported", None, "registry:old", versions, "registry:x")
     assert not _needs_rerun("unsupported", None, "registry:x", versions, "registry:x")
     assert not _needs_rerun("parsed", "archive", "1", versions, "registry:x")
+
+
+EMAIL_WITH_FORWARD = (
+    "From: Kari Nilsen <kari@example.com>\r\nTo: Ola Berg <ola@example.org>\r\n"
+    "Subject: Fwd: match tickets\r\nDate: Sat, 10 Jan 2026 18:00:00 +0100\r\n"
+    "Message-ID: <a1@example.com>\r\nMIME-Version: 1.0\r\n"
+    'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
+    "--b1\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+    "--b1\r\nContent-Type: text/plain\r\n"
+    'Content-Disposition: attachment; filename="seats.txt"\r\n\r\nrow 12\r\n'
+    "--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+    "From: Box Office <tickets@example.net>\r\nTo: Kari Nilsen <kari@example.com>\r\n"
+    "Subject: your tickets\r\nDate: Fri, 09 Jan 2026 09:00:00 +0100\r\n\r\ntwo tickets for saturday\r\n"
+    "--b1--\r\n"
+)
+
+
+def test_attachments_and_attached_messages_are_linked(case_dir: Path, tmp_path: Path, cli: CliRunner) -> None:
+    source = tmp_path / "mail"
+    source.mkdir()
+    (source / "forward.eml").write_text(EMAIL_WITH_FORWARD, encoding="utf-8")
+    assert cli(*add_args(case_dir, source, "EX-1")).code == 0
+    assert cli("process", "--case", case_dir).code == 0
+    with sqlite3.connect(case_dir / "case.db") as db:
+        messages = db.execute("SELECT id, body, parent_message_id FROM messages ORDER BY id").fetchall()
+        attachments = db.execute("SELECT message_id, name FROM message_attachments").fetchall()
+    assert len(messages) == 2
+    carrier, forwarded = messages
+    assert forwarded[2] == carrier[0]
+    assert "two tickets" in forwarded[1]
+    assert (carrier[0], "seats.txt") in attachments

@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from darkroom import __version__
-from darkroom.cli import audit, case, comms, demo, evaluate, evidence, process
+from darkroom.cli import audit, case, comms, demo, evaluate, evidence, identifiers, process
 from darkroom.cli.common import err
 from darkroom.cli.synth import synth_command
 from darkroom.errors import DarkroomError, IntegrityError
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.add_typer(case.app, name="case")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(audit.app, name="audit")
+app.add_typer(identifiers.app, name="identifier")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)

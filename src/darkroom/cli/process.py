@@ -55,7 +55,10 @@ def process(
             store, actor_name(actor), workers, lambda total: progress.update(task, total=total), on_file
         )
     console = out()
-    console.print(f"processed {summary.processed} files this run")
+    console.print(
+        f"processed {summary.processed} files this run; identifiers read in {summary.identifier_files} "
+        f"files ({summary.identifier_occurrences} occurrences)"
+    )
     table = Table("status", "files")
     for status in STATUSES:
         table.add_row(status, str(summary.by_status.get(status, 0)))

@@ -27,6 +27,7 @@ from darkroom.evidence.archives import Location, open_location
 from darkroom.evidence.intake import location_of
 from darkroom.formats.base import ParseContext, Parser, Record
 from darkroom.formats.registry import choose, load_parsers
+from darkroom.identifiers.stage import run_identifier_stage
 from darkroom.store import CaseStore, schema
 from darkroom.store.records import FileSource, RecordWriter, forget_file
 from darkroom.timeutil import to_iso, utc_now
@@ -71,6 +72,8 @@ class ProcessSummary:
     """Files by status and format after a run, plus what this run did."""
 
     processed: int = 0
+    identifier_files: int = 0
+    identifier_occurrences: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     by_format: dict[str, int] = field(default_factory=dict)
 
@@ -348,12 +351,14 @@ def process_case(
             on_file(outcome)
 
     _run_pool(iter(tasks), workers or max(1, os.cpu_count() or 1), done)
+    summary.identifier_files, summary.identifier_occurrences = run_identifier_stage(store)
     summary.by_status, summary.by_format = coverage(store)
     with store.write() as conn:
         details = {
             "processed": summary.processed,
             "by_status": summary.by_status,
             "by_format": summary.by_format,
+            "identifier_occurrences": summary.identifier_occurrences,
         }
         audit.append(conn, actor, "process.run", "case", details)
     return summary

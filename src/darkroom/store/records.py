@@ -89,11 +89,13 @@ class RecordWriter:
         conversations: dict[str, int] = {}
         participants: set[tuple[int, int]] = set()
         message_rows: list[dict[str, Any]] = []
+        placed: list[ParsedMessage] = []
         for record in records:
             if isinstance(record, ParsedMessage):
                 row = self._message_row(conn, source, record, conversations, participants, counts)
                 if row is not None:
                     message_rows.append(row)
+                    placed.append(record)
             elif isinstance(record, ParsedConversation):
                 conversations[record.key] = self._conversation(conn, source, record, participants)
                 counts.conversations += 1
@@ -104,8 +106,9 @@ class RecordWriter:
                 self.account_id(conn, record.account, source, record.locator)
                 counts.accounts += 1
         if message_rows:
-            conn.execute(insert(schema.messages), message_rows)
+            first_id = self._insert_messages(conn, message_rows)
             counts.messages = len(message_rows)
+            self._links(conn, placed, first_id, counts)
         if participants:
             conn.execute(
                 sqlite_insert(schema.conversation_participants).on_conflict_do_nothing(),
@@ -113,6 +116,50 @@ class RecordWriter:
             )
         self._index_and_dates(conn, source.file_id)
         return counts
+
+    @staticmethod
+    def _insert_messages(conn: Connection, rows: list[dict[str, Any]]) -> int:
+        """Insert in order; returns the first new id. We hold the write lock and rowids are
+        assigned one after another, so the batch gets first_id … first_id + len - 1."""
+        before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM messages")).scalar_one()
+        conn.execute(insert(schema.messages), rows)
+        after = conn.execute(text("SELECT MAX(id) FROM messages")).scalar_one()
+        if after - before != len(rows):
+            msg = f"message ids are not contiguous ({before}..{after} for {len(rows)} rows)"
+            raise RuntimeError(msg)
+        return int(before) + 1
+
+    @staticmethod
+    def _links(conn: Connection, placed: list[ParsedMessage], first_id: int, counts: WriteCounts) -> None:
+        """Attachments of each message, and attached/reply messages pointed at their parent."""
+        ids_by_key = {m.key: first_id + n for n, m in enumerate(placed) if m.key is not None}
+        attachments: list[dict[str, Any]] = []
+        parents: list[dict[str, int]] = []
+        for n, message in enumerate(placed):
+            message_id = first_id + n
+            attachments.extend(
+                {"message_id": message_id, "name": a.name, "mime_type": a.mime_type}
+                for a in message.attachments
+            )
+            if message.parent_key is None:
+                continue
+            parent_id = ids_by_key.get(message.parent_key)
+            if parent_id is None:
+                counts.problems.append(
+                    (message.locator, f"parent message {message.parent_key!r} not in this file")
+                )
+            else:
+                parents.append({"child": message_id, "parent": parent_id})
+        if attachments:
+            conn.execute(
+                text(
+                    "INSERT INTO message_attachments (message_id, name, mime_type) "
+                    "VALUES (:message_id, :name, :mime_type)"
+                ),
+                attachments,
+            )
+        if parents:
+            conn.execute(text("UPDATE messages SET parent_message_id = :parent WHERE id = :child"), parents)
 
     def _conversation(
         self,
@@ -212,6 +259,14 @@ def forget_file(conn: Connection, file_id: int) -> None:
         {"f": file_id},
     )
     conversation_ids = select(schema.conversations.c.id).where(schema.conversations.c.file_id == file_id)
+    conn.execute(
+        text(
+            "DELETE FROM message_attachments WHERE message_id IN (SELECT id FROM messages WHERE file_id = :f)"
+        ),
+        {"f": file_id},
+    )
+    conn.execute(text("DELETE FROM identifier_occurrences WHERE file_id = :f"), {"f": file_id})
+    conn.execute(text("DELETE FROM identifier_passes WHERE file_id = :f"), {"f": file_id})
     conn.execute(delete(schema.messages).where(schema.messages.c.file_id == file_id))
     conn.execute(
         delete(schema.conversation_participants).where(

@@ -56,6 +56,14 @@ PROFILES: dict[str, DeviceProfile] = {
         slots=(
             ArtefactSlot("vcard", "Contacts/contacts.vcf"),
             ArtefactSlot("whatsapp-android", "WhatsApp"),
+            ArtefactSlot("ufdr", "Cellebrite/UFED_Report.ufdr"),
+            ArtefactSlot("whatsapp-android-db", "data/data/com.whatsapp/databases"),
+            ArtefactSlot(
+                "android-contacts-db", "data/data/com.android.providers.contacts/databases/contacts2.db"
+            ),
+            ArtefactSlot(
+                "android-sms-db", "data/user_de/0/com.android.providers.telephony/databases/mmssms.db"
+            ),
         ),
         media={
             "camera": "DCIM/Camera",
@@ -76,6 +84,12 @@ PROFILES: dict[str, DeviceProfile] = {
             ArtefactSlot("vcard", "Documents/contacts-backup.vcf", 0.7),
             ArtefactSlot("whatsapp-ios", "Downloads", 0.3),
             ArtefactSlot("whatsapp-ios", "Downloads/old-phone-backup", 0.25),
+            ArtefactSlot(
+                "mbox",
+                "AppData/Roaming/Thunderbird/Profiles/k3v9x2qa.default-release/Mail/Local Folders/Inbox",
+            ),
+            ArtefactSlot("pidgin-log", "AppData/Roaming/.purple/logs"),
+            ArtefactSlot("meta-dyi-json", "Downloads", 0.6),
         ),
         media={"pictures": "Pictures/Camera Roll", "edited": "Pictures/Edited", "downloads": "Downloads"},
         packed_dirs=("Downloads/old-phone-backup",),

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from darkroom.synth.artefacts.android_contacts_db import AndroidContactsDbWriter
+from darkroom.synth.artefacts.android_sms_db import AndroidSmsDbWriter
 from darkroom.synth.artefacts.base import ArtefactWriter, SlotJob, TruthFile, WriteContext
+from darkroom.synth.artefacts.mbox import MboxWriter
+from darkroom.synth.artefacts.meta_dyi_json import MetaDyiJsonWriter
 from darkroom.synth.artefacts.notes import NotesWriter
+from darkroom.synth.artefacts.pidgin_log import PidginLogWriter
+from darkroom.synth.artefacts.ufdr import UfdrWriter
 from darkroom.synth.artefacts.vcard import VCardWriter
 from darkroom.synth.artefacts.whatsapp_android import WhatsAppAndroidWriter
+from darkroom.synth.artefacts.whatsapp_android_db import WhatsAppAndroidDbWriter
 from darkroom.synth.artefacts.whatsapp_ios import WhatsAppIosWriter
 
 _BUILT_IN: tuple[ArtefactWriter, ...] = (
@@ -18,6 +25,13 @@ _BUILT_IN: tuple[ArtefactWriter, ...] = (
     WhatsAppAndroidWriter(),
     WhatsAppIosWriter(),
     NotesWriter(),
+    MboxWriter(),
+    PidginLogWriter(),
+    MetaDyiJsonWriter(),
+    UfdrWriter(),
+    WhatsAppAndroidDbWriter(),
+    AndroidContactsDbWriter(),
+    AndroidSmsDbWriter(),
 )
 WRITERS: Mapping[str, ArtefactWriter] = {writer.name: writer for writer in _BUILT_IN}
 
