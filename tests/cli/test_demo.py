@@ -93,12 +93,14 @@ def test_demo_contact_lists_are_recovered_completely(demo_dir: Path, cli: CliRun
     assert by_kind["vcard"]["contacts_extra"] == 0
 
 
-def test_demo_chats_are_recovered_completely(demo_dir: Path, cli: CliRunner) -> None:
+def test_demo_chats_of_every_format_are_recovered_completely(demo_dir: Path, cli: CliRunner) -> None:
     rows = cli(
         "eval", "--case", demo_dir / "case", "--truth", demo_dir / "evidence" / "truth.json", "--json"
     ).jsonl()
-    chats = [row for row in rows if row["kind"].startswith("whatsapp")]
-    assert chats
+    chats = [row for row in rows if row["messages_planted"]]
+    assert {"whatsapp-android", "whatsapp-ios", "whatsapp-android-db", "whatsapp-ios-db"} <= {
+        r["kind"] for r in chats
+    }
     for row in chats:
         assert row["files_parsed"] == row["files"], row
         assert row["message_recall"] == 1.0, row

@@ -173,6 +173,7 @@ NOT_PHONES = [
     "from 2019 to 2026 2027",
     "serial: AB-1234567-C",
     "1234567.89",
+    "at 203.0.113.697",  # an IPv4-shaped run out of range is still no phone
     "x12345678",
 ]
 

@@ -121,6 +121,7 @@ def normalize(raw: str) -> str | None:
 
 
 def _find_plain(text: str) -> Iterator[Found]:
+    """Addresses around each `@`: the local part read backwards, the domain forwards."""
     at = text.find("@")
     while at != -1:
         start = _local_before(text, at)
@@ -134,8 +135,10 @@ def _find_plain(text: str) -> Iterator[Found]:
 
 
 def _find_obfuscated(text: str) -> Iterator[Found]:
+    """Obfuscated addresses around each at-anchor; plain ones met on the way are left to `_find_plain`."""
     anchors = list(_AT_SIGN.finditer(text)) if _AT_OR_BRACKET.search(text) else []
     lowered = text.lower()
+    # A worded `at` counts only beside an obfuscated dot (` dot `, `[.]`, `(dot)` …).
     if "at" in lowered and ("dot" in lowered or "." in text) and _OBFUSCATED_DOT.search(text):
         anchors = sorted([*anchors, *_AT_WORD.finditer(text)], key=lambda anchor: anchor.start())
     for anchor in anchors:

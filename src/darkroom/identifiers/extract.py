@@ -15,6 +15,7 @@ validates what that regex matched.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Iterator
 
 from darkroom.identifiers import bitcoin, emails, ethereum, monero, network, onion, phone
@@ -91,6 +92,9 @@ FINDERS: tuple[Finder, ...] = (
     ),
 )
 # Served by extract's own passes: wallets from one long-token scan, phones last (they never nest).
+# Every finder but the wallets' needs one of these: a digit (phones, IPv4), `@` or a bracket or `dot`
+# (emails), `:` (URLs, IPv6), `www`, `onion`. Most chat lines have none and skip straight to wallets.
+_MAY_HOLD_MORE = re.compile(r"[0-9@:\[({<]|www|dot|onion", re.IGNORECASE)
 _TEXT_FINDERS = tuple(f for f in FINDERS if f.kind != IdentifierKind.PHONE and f.token_check is None)
 _TOKEN_CHECKS = tuple((f.kind, f.token_check) for f in FINDERS if f.token_check is not None)
 
@@ -145,16 +149,25 @@ def extract(text: str, region: str, *, phone_field: bool = False) -> list[Found]
     `region` (ISO 3166 alpha-2) reads national phone numbers; `phone_field=True` marks a text
     known to hold phone numbers (a contact's TEL field), where bare digit runs count as numbers.
     """
+    if _MAY_HOLD_MORE.search(text) is None:
+        return _wallets(text)  # wallet tokens never overlap one another
     hits = [found for finder in _TEXT_FINDERS for found in finder.find(text, region)]
-    for match in LONG_TOKEN.finditer(text):  # one pass serves every wallet kind
-        for kind, check in _TOKEN_CHECKS:
-            checked = check(match.group())
-            if checked is not None:
-                hits.append(Found(kind, checked[0], match.group(), match.start(), match.end(), checked[1]))
-                break
+    hits += _wallets(text)
     kept, top = _resolve(hits)
     for found in phone.find(text, region, phone_field=phone_field):
         if top.overlapping(found.start, found.end) is None:
             kept.append(found)
     kept.sort(key=lambda f: (f.start, -f.end))
     return kept
+
+
+def _wallets(text: str) -> list[Found]:
+    """Every wallet address of `text` from one pass over its long alphanumeric tokens."""
+    found: list[Found] = []
+    for match in LONG_TOKEN.finditer(text):
+        for kind, check in _TOKEN_CHECKS:
+            checked = check(match.group())
+            if checked is not None:
+                found.append(Found(kind, checked[0], match.group(), match.start(), match.end(), checked[1]))
+                break
+    return found

@@ -6,6 +6,8 @@ the unspecified `0.0.0.0`/`::` are dropped. A dotted run glued to more dots (`1.
 is not an address.
 URLs: http, https and ftp, plus `www.` without a scheme. Defanged spellings (`hxxp`, `[.]`, `[:]`)
 are refanged before normalizing. Bare domains (`example.com`) are not URLs here: too many false hits.
+Host names go through the stdlib IDNA 2003 codec (email domains go through email-validator's IDNA
+2008); the two differ only for deviation characters such as `ß`.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ is a phone number only under these rules:
    `whatsapp`, `number`, …) or in a field known to hold phones: valid → 0.6; possible with the
    trunk prefix → 0.4. A bare run of digits without a cue is never a phone: order numbers,
    references and random ids look exactly like that.
-4. Never, for national forms: dates, times, years, amounts (decimals, thousands groups), a
-   non-phone cue nearby (order, invoice, IBAN, price, postcode, a currency). Never, in any form:
-   digits glued to letters or other numbers, inside an IBAN, or a card number (4-4-4-… groups).
+4. Never, for national forms: dates, times, years, amounts (decimals, thousands groups), dotted
+   quads (IPv4-shaped, even out of range), a non-phone cue nearby (order, invoice, IBAN, price,
+   postcode, a currency). Never, in any form: digits glued to letters or other numbers, inside an
+   IBAN, or a card number (4-4-4-… groups).
 5. A run whose pieces of 3+ digits are not all used by accepted numbers is some other long
    number (a card, an account, a list of figures): only its internationally written numbers are
    kept, and a `00` prefix counts as international only at the start of a run or right after an
@@ -67,6 +68,7 @@ _AMOUNT = re.compile(
     r"\d{1,2}([ .])\d{3}(?:\1\d{3})*|\d{1,3}(?:\.\d{3})+|\d+(?:[ .]\d{3})*[.,]\d{1,2}|\d+\.\d+"
 )
 _CARD = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}")  # payment card numbers: 4-4-4-(1..7)
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # IPv4-shaped, even when out of range: 203.0.113.697
 _YEARS = re.compile(r"(?:(?:19|20)\d\d[ ./-]+)+(?:19|20)\d\d")
 _CUE = re.compile(
     r"\b(?:tel|tlf|tfn|telephone|phone|ph|mob|mobile|cell|call|ring|text|txt|sms|whatsapp|wa|signal|"
@@ -148,7 +150,9 @@ def _national_confidence(span: _Span, region: str, valid: bool) -> float | None:
 
 def _looks_like_other(span: _Span, text: str) -> bool:
     """True when a national-form span reads as a date, year list, amount or a labelled other number."""
-    if _DATE.search(span.raw) or _AMOUNT.fullmatch(span.raw) or _YEARS.fullmatch(span.raw):
+    if any(pattern.fullmatch(span.raw) for pattern in (_AMOUNT, _YEARS, _DOTTED_QUAD)) or _DATE.search(
+        span.raw
+    ):
         return True
     before = text[max(0, span.start - _WINDOW_BEFORE) : span.start]
     before = re.split(r"[\n;!?]", before)[-1]

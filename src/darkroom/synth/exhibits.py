@@ -16,7 +16,7 @@ from typing import Literal
 from darkroom.synth.accounts import AccountBook
 from darkroom.synth.population import Population
 from darkroom.synth.records import Conversation
-from darkroom.synth.vocab import LAPTOP_MODELS, OFFICERS, PHONE_MODELS
+from darkroom.synth.vocab import IPHONE_MODELS, LAPTOP_MODELS, OFFICERS, PHONE_MODELS
 
 ExhibitKind = Literal["phone", "laptop", "app-export"]
 Container = Literal["folder", "zip", "tar.gz"]
@@ -48,6 +48,7 @@ class DeviceProfile:
     has_timezone: bool
 
 
+IOS_WHATSAPP_GROUP = "private/var/mobile/Containers/Shared/AppGroup/5A0C9E3B-71D4-4F2A-9B8E-3C6D1F0A7E52"
 PROFILES: dict[str, DeviceProfile] = {
     "android-phone": DeviceProfile(
         name="android-phone",
@@ -71,6 +72,20 @@ PROFILES: dict[str, DeviceProfile] = {
             "received": "WhatsApp/Media/WhatsApp Images",
             "downloads": "Download",
         },
+        packed_dirs=(),
+        main_account_only=True,
+        has_timezone=True,
+    ),
+    "iphone": DeviceProfile(
+        name="iphone",
+        kind="phone",
+        container="folder",
+        slots=(
+            ArtefactSlot("ios-addressbook-db", "private/var/mobile/Library/AddressBook"),
+            ArtefactSlot("ios-sms-db", "private/var/mobile/Library/SMS"),
+            ArtefactSlot("whatsapp-ios-db", f"{IOS_WHATSAPP_GROUP}"),
+        ),
+        media={"received": f"{IOS_WHATSAPP_GROUP}/Message/Media"},
         packed_dirs=(),
         main_account_only=True,
         has_timezone=True,
@@ -127,8 +142,8 @@ PROFILES: dict[str, DeviceProfile] = {
 # Seized owners get these device sets in turn until the scale's exhibit count is reached.
 OWNER_PATTERNS: tuple[tuple[str, ...], ...] = (
     ("android-phone", "laptop"),
-    ("android-phone", "takeout"),
-    ("ios-bundle",),
+    ("iphone", "takeout"),
+    ("ios-bundle", "iphone"),
     ("android-phone",),
     ("android-phone", "laptop", "takeout"),
     ("android-phone",),
@@ -215,6 +230,8 @@ def _exhibit(
         if slot.writer.startswith("whatsapp"):
             chats[index] = tuple(c for c in mine if slot.share >= 1.0 or rng.random() < slot.share)
     make, model, _ = rng.choice(PHONE_MODELS)
+    if profile.name == "iphone":
+        make, model = "Apple", rng.choice(IPHONE_MODELS)
     if profile.kind == "laptop":
         make, model = "", rng.choice(LAPTOP_MODELS)
     return ExhibitPlan(
@@ -240,8 +257,10 @@ def _seized_from(kind: ExhibitKind, owner_name: str) -> str:
 
 
 def _description(profile: DeviceProfile, make: str, model: str) -> str:
+    if profile.name == "iphone":
+        return f"iPhone ({model}), full file-system extraction as a folder"
     if profile.kind == "phone":
-        return f"Android phone ({make} {model}), logical extraction as a folder"
+        return f"Android phone ({make} {model}), file-system extraction as a folder"
     if profile.kind == "laptop":
         return f"Laptop ({model}), user folders copied"
     if profile.container == "tar.gz":

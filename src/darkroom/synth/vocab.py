@@ -147,6 +147,7 @@ PHONE_MODELS: tuple[tuple[str, str, str], ...] = (
     ("Xiaomi", "Redmi Note 12", "V14.0.6.0.TMGEUXM"),
     ("OnePlus", "CPH2449", "CPH2449_13.1.0.580"),
 )
+IPHONE_MODELS: tuple[str, ...] = ("iPhone 13", "iPhone 14", "iPhone SE (3rd generation)", "iPhone 15")
 CAMERA_MODELS: tuple[tuple[str, str, str], ...] = (
     ("Canon", "Canon EOS 250D", "Firmware Version 1.0.2"),
     ("NIKON CORPORATION", "NIKON D3500", "Ver.1.02"),

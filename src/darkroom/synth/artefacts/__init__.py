@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from darkroom.synth.artefacts.android_contacts_db import AndroidContactsDbWriter
 from darkroom.synth.artefacts.android_sms_db import AndroidSmsDbWriter
 from darkroom.synth.artefacts.base import ArtefactWriter, SlotJob, TruthFile, WriteContext
+from darkroom.synth.artefacts.ios_addressbook_db import IosAddressBookDbWriter
+from darkroom.synth.artefacts.ios_sms_db import IosSmsDbWriter
 from darkroom.synth.artefacts.mbox import MboxWriter
 from darkroom.synth.artefacts.meta_dyi_json import MetaDyiJsonWriter
 from darkroom.synth.artefacts.notes import NotesWriter
@@ -19,6 +21,7 @@ from darkroom.synth.artefacts.vcard import VCardWriter
 from darkroom.synth.artefacts.whatsapp_android import WhatsAppAndroidWriter
 from darkroom.synth.artefacts.whatsapp_android_db import WhatsAppAndroidDbWriter
 from darkroom.synth.artefacts.whatsapp_ios import WhatsAppIosWriter
+from darkroom.synth.artefacts.whatsapp_ios_db import WhatsAppIosDbWriter
 
 _BUILT_IN: tuple[ArtefactWriter, ...] = (
     VCardWriter(),
@@ -32,6 +35,9 @@ _BUILT_IN: tuple[ArtefactWriter, ...] = (
     WhatsAppAndroidDbWriter(),
     AndroidContactsDbWriter(),
     AndroidSmsDbWriter(),
+    WhatsAppIosDbWriter(),
+    IosSmsDbWriter(),
+    IosAddressBookDbWriter(),
 )
 WRITERS: Mapping[str, ArtefactWriter] = {writer.name: writer for writer in _BUILT_IN}
 
