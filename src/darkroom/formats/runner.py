@@ -25,8 +25,9 @@ from darkroom.errors import WrongFormat
 from darkroom.evidence import audit
 from darkroom.evidence.archives import Location, open_location
 from darkroom.evidence.intake import location_of
-from darkroom.formats.base import ParseContext, Parser, Record
+from darkroom.formats.base import ParseContext, Parser
 from darkroom.formats.registry import choose, load_parsers
+from darkroom.formats.transport import Transported, pack
 from darkroom.identifiers.stage import run_identifier_stage
 from darkroom.store import CaseStore, schema
 from darkroom.store.records import FileSource, RecordWriter, forget_file
@@ -62,7 +63,7 @@ class ParseOutcome:
     status: str
     parser: str | None = None
     parser_version: str | None = None
-    records: list[Record] = field(default_factory=list)
+    records: list[Transported] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None
 
@@ -134,7 +135,7 @@ def parse_file(task: ParseTask) -> ParseOutcome:
         path, throw_away = _materialize(task, head)
         copy = path if throw_away else None
         ctx = ParseContext(task.exhibit_ref, task.display_path, task.region, task.zone_name, task.working_dir)
-        outcome.records = list(choice.parser.parse(path, ctx))
+        outcome.records = pack(choice.parser.parse(path, ctx))
         outcome.warnings = ctx.warnings
         outcome.status = "parsed"
     except WrongFormat as declined:

@@ -18,12 +18,11 @@ from darkroom.formats.base import (
     ParsedContact,
     ParsedConversation,
     ParsedMessage,
-    Record,
 )
+from darkroom.formats.transport import PackedMessage, SenderTuple, Transported, pack_message
 from darkroom.identifiers.normalize import normalize_handle
 from darkroom.store import schema
 from darkroom.store.case import new_row_id
-from darkroom.timeutil import to_iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,44 +53,55 @@ class RecordWriter:
 
     def __init__(self, region: str) -> None:
         self.region = region
-        self._account_ids: dict[tuple[str, str], int] = {}
+        self._account_ids: dict[tuple[str, str], int] = {}  # (platform, handle as written) -> id
+        self._names: dict[tuple[int, str], tuple[int, int, str]] = {}  # this file's names, once each
 
     def account_id(self, conn: Connection, ref: AccountRef, source: FileSource, locator: str) -> int:
-        """The id of the account `ref` names, created on first sight; its display name recorded."""
-        handle_norm = normalize_handle(ref.platform, ref.handle, self.region)
-        key = (ref.platform, handle_norm)
-        account_id = self._account_ids.get(key)
+        """The id of the account `ref` names, created on first sight; its display name noted."""
+        return self.account_id_of(conn, (ref.platform, ref.handle, ref.display_name), source, locator)
+
+    def account_id_of(self, conn: Connection, sender: SenderTuple, source: FileSource, locator: str) -> int:
+        """`account_id` for a (platform, handle, display name) triple, the hot path's form."""
+        platform, handle, display_name = sender
+        account_id = self._account_ids.get((platform, handle))
         if account_id is None:
-            a = schema.accounts.c
-            found = conn.execute(select(a.id).where(a.platform == ref.platform, a.handle_norm == handle_norm))
-            account_id = found.scalar_one_or_none()
-            if account_id is None:
-                values = {"platform": ref.platform, "handle_norm": handle_norm, "handle": ref.handle}
-                account_id = new_row_id(conn.execute(insert(schema.accounts).values(**values)))
-            self._account_ids[key] = account_id
-        if ref.display_name:
-            conn.execute(
-                sqlite_insert(schema.account_names)
-                .values(
-                    account_id=account_id,
-                    display_name=ref.display_name,
-                    exhibit_id=source.exhibit_id,
-                    file_id=source.file_id,
-                    locator=locator,
-                )
-                .on_conflict_do_nothing()
-            )
+            account_id = self._lookup_or_create(conn, AccountRef(platform, handle))
+            self._account_ids[(platform, handle)] = account_id
+        if display_name and (account_id, display_name) not in self._names:
+            self._names[(account_id, display_name)] = (source.exhibit_id, source.file_id, locator)
         return account_id
 
-    def write(self, conn: Connection, source: FileSource, records: Iterable[Record]) -> WriteCounts:
+    def _lookup_or_create(self, conn: Connection, ref: AccountRef) -> int:
+        handle_norm = normalize_handle(ref.platform, ref.handle, self.region)
+        a = schema.accounts.c
+        found = conn.execute(select(a.id).where(a.platform == ref.platform, a.handle_norm == handle_norm))
+        account_id = found.scalar_one_or_none()
+        if account_id is None:
+            values = {"platform": ref.platform, "handle_norm": handle_norm, "handle": ref.handle}
+            account_id = new_row_id(conn.execute(insert(schema.accounts).values(**values)))
+        return int(account_id)
+
+    def _write_names(self, conn: Connection) -> None:
+        """The display names seen in this file, with where each was first seen."""
+        if self._names:
+            conn.exec_driver_sql(
+                "INSERT INTO account_names (account_id, display_name, exhibit_id, file_id, locator) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(account, name, *where) for (account, name), where in self._names.items()],
+            )
+        self._names = {}
+
+    def write(self, conn: Connection, source: FileSource, records: Iterable[Transported]) -> WriteCounts:
         """Write every record of one file; returns counts and records that could not be placed."""
         counts = WriteCounts()
         conversations: dict[str, int] = {}
         participants: set[tuple[int, int]] = set()
         message_rows: list[dict[str, Any]] = []
-        placed: list[ParsedMessage] = []
+        placed: list[PackedMessage] = []
         for record in records:
             if isinstance(record, ParsedMessage):
+                record = pack_message(record)  # noqa: PLW2901 - one form for both callers
+            if isinstance(record, PackedMessage):
                 row = self._message_row(conn, source, record, conversations, participants, counts)
                 if row is not None:
                     message_rows.append(row)
@@ -114,6 +124,7 @@ class RecordWriter:
                 sqlite_insert(schema.conversation_participants).on_conflict_do_nothing(),
                 [{"conversation_id": c, "account_id": a} for c, a in sorted(participants)],
             )
+        self._write_names(conn)
         self._index_and_dates(conn, source.file_id)
         return counts
 
@@ -122,7 +133,11 @@ class RecordWriter:
         """Insert in order; returns the first new id. We hold the write lock and rowids are
         assigned one after another, so the batch gets first_id … first_id + len - 1."""
         before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM messages")).scalar_one()
-        conn.execute(insert(schema.messages), rows)
+        columns = list(rows[0])
+        conn.exec_driver_sql(
+            f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(row.values()) for row in rows],
+        )
         after = conn.execute(text("SELECT MAX(id) FROM messages")).scalar_one()
         if after - before != len(rows):
             msg = f"message ids are not contiguous ({before}..{after} for {len(rows)} rows)"
@@ -130,7 +145,7 @@ class RecordWriter:
         return int(before) + 1
 
     @staticmethod
-    def _links(conn: Connection, placed: list[ParsedMessage], first_id: int, counts: WriteCounts) -> None:
+    def _links(conn: Connection, placed: list[PackedMessage], first_id: int, counts: WriteCounts) -> None:
         """Attachments of each message, and attached/reply messages pointed at their parent."""
         ids_by_key = {m.key: first_id + n for n, m in enumerate(placed) if m.key is not None}
         attachments: list[dict[str, Any]] = []
@@ -138,8 +153,8 @@ class RecordWriter:
         for n, message in enumerate(placed):
             message_id = first_id + n
             attachments.extend(
-                {"message_id": message_id, "name": a.name, "mime_type": a.mime_type}
-                for a in message.attachments
+                {"message_id": message_id, "name": name, "mime_type": mime}
+                for name, mime in message.attachments
             )
             if message.parent_key is None:
                 continue
@@ -186,7 +201,7 @@ class RecordWriter:
         self,
         conn: Connection,
         source: FileSource,
-        record: ParsedMessage,
+        record: PackedMessage,
         conversations: dict[str, int],
         participants: set[tuple[int, int]],
         counts: WriteCounts,
@@ -199,16 +214,16 @@ class RecordWriter:
             return None
         sender_id = None
         if record.sender is not None:
-            sender_id = self.account_id(conn, record.sender, source, record.locator)
+            sender_id = self.account_id_of(conn, record.sender, source, record.locator)
             participants.add((conversation_id, sender_id))
         return {
             "conversation_id": conversation_id,
             "sender_account_id": sender_id,
-            "sent_at_utc": to_iso(record.sent_at) if record.sent_at else None,
+            "sent_at_utc": record.sent_at_utc,
             "sent_at_raw": record.sent_at_raw,
             "assumed_zone": record.assumed_zone,
             "body": record.body,
-            "kind": record.kind.value,
+            "kind": record.kind,
             "exhibit_id": source.exhibit_id,
             "file_id": source.file_id,
             "locator": record.locator,
