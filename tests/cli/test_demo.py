@@ -66,9 +66,10 @@ def test_demo_replaces_an_earlier_demo_but_never_another_folder(tmp_path: Path, 
 
 def test_eval_scores_every_planted_format(demo_dir: Path, cli: CliRunner) -> None:
     out_dir = demo_dir
-    rows = cli(
+    every_row = cli(
         "eval", "--case", out_dir / "case", "--truth", out_dir / "evidence" / "truth.json", "--json"
-    ).jsonl()
+    )
+    rows = [row for row in every_row.jsonl() if row["section"] == "formats"]
     truth = json.loads((out_dir / "evidence" / "truth.json").read_text())
     planted = {(f.get("content") or {}).get("format") or f["kind"] for f in truth["files"]}
     assert {row["kind"] for row in rows} == planted
@@ -97,7 +98,7 @@ def test_demo_chats_of_every_format_are_recovered_completely(demo_dir: Path, cli
     rows = cli(
         "eval", "--case", demo_dir / "case", "--truth", demo_dir / "evidence" / "truth.json", "--json"
     ).jsonl()
-    chats = [row for row in rows if row["messages_planted"]]
+    chats = [row for row in rows if row["section"] == "formats" and row["messages_planted"]]
     assert {"whatsapp-android", "whatsapp-ios", "whatsapp-android-db", "whatsapp-ios-db"} <= {
         r["kind"] for r in chats
     }
@@ -105,3 +106,14 @@ def test_demo_chats_of_every_format_are_recovered_completely(demo_dir: Path, cli
         assert row["files_parsed"] == row["files"], row
         assert row["message_recall"] == 1.0, row
         assert row["messages_extra"] == 0, row
+
+
+def test_demo_identifiers_are_extracted_without_false_positives(demo_dir: Path, cli: CliRunner) -> None:
+    rows = cli(
+        "eval", "--case", demo_dir / "case", "--truth", demo_dir / "evidence" / "truth.json", "--json"
+    ).jsonl()
+    scores = {row["kind"]: row for row in rows if row["section"] == "identifiers"}
+    for kind in ("phone", "email"):
+        assert scores[kind]["planted_in_evidence"] > 0
+        assert scores[kind]["precision"] == 1.0, scores[kind]
+        assert scores[kind]["recall"] == 1.0, scores[kind]

@@ -23,7 +23,7 @@ def evaluate(
     json_output: JsonOption = False,
 ) -> None:
     """Score the case against a truth file: per format, files parsed and message/contact recall."""
-    from darkroom.synth.evaluate import score_formats  # noqa: PLC0415 - keeps start-up fast
+    from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
 
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
@@ -33,8 +33,10 @@ def evaluate(
         raise InvalidInput(f"{truth} is not a truth.json written by `darkroom synth`")
     with opened_case(case) as store:
         scores = score_formats(store, truth_data)
+        identifier_scores = score_identifiers(store, truth_data)
     if json_output:
         emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
+        emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
         return
     table = Table("format", "files", "parsed", "messages", "recall", "extra", "contacts", "recall", "extra")
     for s in scores:
@@ -50,3 +52,9 @@ def evaluate(
             str(s.contacts_extra),
         )
     out().print(table)
+    ids = Table("identifier", "planted (in evidence)", "extracted", "precision", "recall")
+    for i in identifier_scores:
+        ids.add_row(
+            i.kind, str(i.planted_in_evidence), str(i.extracted), _percent(i.precision), _percent(i.recall)
+        )
+    out().print(ids)

@@ -44,8 +44,11 @@ def hash_stream(
     helper = _ShaThread(sha1, sha256) if size_hint >= SPLIT_FROM_BYTES else None
     head = b""
     size = 0
+    # A small file read with a 1 MiB request costs a fresh 1 MiB allocation (an mmap and page
+    # faults) per file; asking for what the file holds (+1 to see the end) avoids that.
+    request = size_hint + 1 if 0 < size_hint < CHUNK_SIZE else CHUNK_SIZE
     try:
-        while chunk := stream.read(CHUNK_SIZE):
+        while chunk := stream.read(request):
             if not head:
                 head = chunk[:HEAD_SIZE]
             if helper is not None:

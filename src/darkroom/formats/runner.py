@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,16 +297,33 @@ def _store_outcome(
             )
 
 
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads and connections
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _parse_alone(task: ParseTask) -> ParseOutcome:
+    """Re-run one file in a pool of its own, to tell the file that kills its process from bystanders."""
+    with _new_pool(1) as pool:
+        try:
+            return pool.submit(parse_file, task).result()
+        except BrokenProcessPool as err:
+            return ParseOutcome(
+                task.file_id, "failed", error=f"the parser process died while reading this file ({err})"
+            )
+
+
 def _run_pool(
     tasks: Iterator[tuple[ParseTask, bool]],
     workers: int,
     on_done: Callable[[ParseTask, ParseOutcome, bool], None],
 ) -> None:
-    """Parse in worker processes with a bounded number of files in flight."""
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads and connections
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        running: dict[Future[ParseOutcome], tuple[ParseTask, bool]] = {}
-        exhausted = False
+    """Parse in worker processes with a bounded number of files in flight. A process that dies
+    (a crash in native code, the OOM killer) fails only the file it was reading; the run goes on."""
+    pool = _new_pool(workers)
+    running: dict[Future[ParseOutcome], tuple[ParseTask, bool]] = {}
+    exhausted = False
+    try:
         while running or not exhausted:
             while not exhausted and len(running) < workers * 4:
                 try:
@@ -317,9 +335,22 @@ def _run_pool(
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
+            broken: list[tuple[ParseTask, bool]] = []
             for future in done:
                 task, rerun = running.pop(future)
-                on_done(task, future.result(), rerun)
+                try:
+                    on_done(task, future.result(), rerun)
+                except BrokenProcessPool:
+                    broken.append((task, rerun))
+            if broken:
+                broken.extend(running.values())
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                for task, rerun in broken:
+                    on_done(task, _parse_alone(task), rerun)
+                pool = _new_pool(workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def process_case(

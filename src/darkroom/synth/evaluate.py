@@ -6,6 +6,7 @@ Recall per format = records found (capped at the number planted, per file) / rec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -87,3 +88,93 @@ def score_formats(store: CaseStore, truth: dict[str, Any]) -> list[FormatScore]:
         score.contacts_found += min(row.contacts, contacts)
         score.contacts_extra += max(0, row.contacts - contacts)
     return [scores[kind] for kind in sorted(scores)]
+
+
+@dataclass(slots=True)
+class IdentifierScore:
+    """Extracted identifiers of one kind against the planted ones."""
+
+    kind: str
+    planted_in_evidence: int  # values written into the evidence files
+    extracted: int
+    true_positives: int
+    recovered: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positives / self.extracted if self.extracted else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.recovered / self.planted_in_evidence if self.planted_in_evidence else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "precision": self.precision, "recall": self.recall}
+
+
+_PHONE_PLATFORMS = {"phone", "whatsapp", "sms"}
+
+
+def _values_in(content: Any, kind: str, loose: bool = False) -> Iterator[str]:
+    """Identifier values a file's truth content says the file holds: `{kind, value}` entries and
+    `account:PLATFORM:HANDLE` keys of the kind's platforms; `loose` adds every email-shaped string
+    (XMPP addresses look like emails: finding one is not a false positive)."""
+    if isinstance(content, dict):
+        if content.get("kind") == kind and isinstance(content.get("value"), str):
+            yield content["value"]
+        for value in content.values():
+            yield from _values_in(value, kind, loose)
+    elif isinstance(content, list):
+        for item in content:
+            yield from _values_in(item, kind, loose)
+    elif isinstance(content, str) and content.startswith("account:"):
+        _, platform, handle = content.split(":", 2)
+        if (kind == "phone" and platform in _PHONE_PLATFORMS) or (kind == "email" and platform == "email"):
+            yield handle
+    elif loose and kind == "email" and isinstance(content, str) and "@" in content and " " not in content:
+        yield content
+
+
+def _planted_identifiers(truth: dict[str, Any], kind: str) -> tuple[set[str], set[str]]:
+    """Every planted value of a kind, and those written into the evidence files."""
+    in_files = {
+        v.lower() if kind == "email" else v
+        for f in truth["files"]
+        for v in _values_in(f.get("content"), kind)
+    }
+    every = set(in_files)
+    every.update(v.lower() for f in truth["files"] for v in _values_in(f.get("content"), kind, loose=True))
+    every.update(
+        v.lower() if kind == "email" else v
+        for a in truth["accounts"]
+        for v in _values_in(a["identifiers"], kind)
+    )
+    every.update(s["value"] for s in truth.get("shared_identifiers", []) if s["kind"] == kind)
+    if kind == "phone":
+        every.update(h["landline"] for h in truth.get("households", []) if h.get("landline"))
+        every.update(e["office_number"] for e in truth.get("employers", []) if e.get("office_number"))
+    return every, in_files
+
+
+def score_identifiers(store: CaseStore, truth: dict[str, Any]) -> list[IdentifierScore]:
+    """Phone and email extraction: precision against everything planted, recall of what is in evidence."""
+    scores: list[IdentifierScore] = []
+    with store.read() as conn:
+        for kind in ("phone", "email"):
+            extracted = {
+                str(row[0]).lower() if kind == "email" else str(row[0])
+                for row in conn.execute(
+                    text("SELECT value_norm FROM identifiers WHERE kind = :k"), {"k": kind}
+                )
+            }
+            every, in_evidence = _planted_identifiers(truth, kind)
+            scores.append(
+                IdentifierScore(
+                    kind,
+                    len(in_evidence),
+                    len(extracted),
+                    len(extracted & every),
+                    len(extracted & in_evidence),
+                )
+            )
+    return scores
