@@ -14,8 +14,6 @@ from sqlalchemy import text
 from darkroom.cli.common import actor_name, err, out
 from darkroom.errors import InvalidInput
 from darkroom.evidence import audit
-from darkroom.evidence.intake import add_exhibit
-from darkroom.formats.runner import process_case
 from darkroom.model import SeizureFacts
 from darkroom.store import CaseStore
 from darkroom.timeutil import from_iso
@@ -35,6 +33,8 @@ def _fresh_out_dir(out_dir: Path) -> None:
 
 
 def _register_exhibits(store: CaseStore, evidence_dir: Path, truth: dict[str, Any], actor: str) -> None:
+    from darkroom.evidence.intake import add_exhibit  # noqa: PLC0415 - keeps start-up fast
+
     for exhibit in truth["exhibits"]:
         facts = SeizureFacts(
             seized_from=exhibit["seized_from"],
@@ -88,7 +88,8 @@ def demo(
     _fresh_out_dir(out_dir)
     evidence_dir = out_dir / "evidence"
     err().print(f"generating a small synthetic case (seed {seed}) in {evidence_dir} …")
-    from darkroom.synth import generate  # noqa: PLC0415 - keeps other commands' start-up fast
+    from darkroom.formats.runner import process_case  # noqa: PLC0415 - keeps other commands' start-up fast
+    from darkroom.synth import generate  # noqa: PLC0415
 
     generate(evidence_dir, "small", seed)
     truth = json.loads((evidence_dir / "truth.json").read_text(encoding="utf-8"))

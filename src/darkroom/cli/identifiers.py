@@ -9,7 +9,6 @@ from sqlalchemy import Connection, text
 
 from darkroom.cli.common import CaseOption, JsonOption, emit_jsonl, opened_case, out
 from darkroom.errors import InvalidInput
-from darkroom.identifiers.normalize import normalize_email, normalize_phone
 
 app = typer.Typer(help="Identifiers found in accounts, contact lists and messages.", no_args_is_help=True)
 
@@ -73,6 +72,8 @@ def list_identifiers(
 
 
 def _lookup(conn: Connection, value: str, region: str) -> list[Any]:
+    from darkroom.identifiers.normalize import normalize_email, normalize_phone  # noqa: PLC0415 - start-up
+
     candidates = {value.strip(), value.strip().casefold()}
     for normalized in (normalize_phone(value, region), normalize_email(value)):
         if normalized:

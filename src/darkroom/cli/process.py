@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,8 +19,10 @@ from darkroom.cli.common import (
     opened_case,
     out,
 )
-from darkroom.formats.runner import ParseOutcome, process_case
 from darkroom.store import schema
+
+if TYPE_CHECKING:
+    from darkroom.formats.runner import ParseOutcome
 
 STATUSES = ("parsed", "unsupported", "failed")
 
@@ -33,6 +35,8 @@ def process(
     ] = None,
 ) -> None:
     """Run every registered parser over the files no parser has handled yet (resumable)."""
+    from darkroom.formats.runner import process_case  # noqa: PLC0415 - keeps start-up fast
+
     progress = Progress(
         TextColumn("[bold]parsing[/]"),
         BarColumn(bar_width=None),

@@ -16,6 +16,7 @@ import signal
 import stat
 import tarfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -81,7 +82,13 @@ class _WalkerDoneMsg:
     pass
 
 
-_Msg = _RecordMsg | _ArchiveDoneMsg | _WalkerDoneMsg
+@dataclass(frozen=True, slots=True)
+class _BatchMsg:
+    records: list[_RecordMsg]
+
+
+_Msg = _RecordMsg | _BatchMsg | _ArchiveDoneMsg | _WalkerDoneMsg
+WALK_BATCH = 32
 
 
 @dataclass(slots=True)
@@ -139,7 +146,10 @@ class Scanner:
         self.workers = workers or max(2, os.cpu_count() or 2)
         self.progress = ScanProgress()
         self._queue: queue.Queue[_Msg] = queue.Queue(maxsize=4096)
-        self._files: queue.Queue[tuple[bytes, bytes]] = queue.Queue(maxsize=self.workers * 32)
+        # Paths go to workers, and records come back, in batches: one hand-off per file costs
+        # more (locks, thread switches) than typing and hashing a small file.
+        self._files: queue.Queue[list[tuple[bytes, bytes]]] = queue.Queue(maxsize=self.workers * 4)
+        self._walk_batch: list[tuple[bytes, bytes]] = []
         self._archives: collections.deque[ArchiveWalk] = collections.deque()
         self._stop = threading.Event()
         self._interrupted = False
@@ -166,6 +176,7 @@ class Scanner:
         for thread in self._threads:
             thread.start()
         walker.start()
+        last_tick = time.monotonic()
         with self._stop_on_signals():
             try:
                 while not self._interrupted and not (
@@ -178,8 +189,9 @@ class Scanner:
                             tick(self.progress)
                         continue
                     self._handle(sink, msg)
-                    if tick and self.progress.files % 64 == 0:
+                    if tick and time.monotonic() - last_tick > 0.1:
                         tick(self.progress)
+                        last_tick = time.monotonic()
             finally:
                 self._stop.set()
                 self._drain_until_idle(walker)
@@ -208,7 +220,10 @@ class Scanner:
                 signal.signal(sig, handler)
 
     def _handle(self, sink: ScanSink, msg: _Msg) -> None:
-        if isinstance(msg, _RecordMsg):
+        if isinstance(msg, _BatchMsg):
+            for record in msg.records:
+                self._handle(sink, record)
+        elif isinstance(msg, _RecordMsg):
             rec = msg.rec
             self.progress.files += 1
             self.progress.bytes += rec.size or 0
@@ -242,7 +257,7 @@ class Scanner:
         self._archives.append(walk)
 
     def _work(self) -> None:
-        """A worker: archive walks first (they are few and long), else the next file to hash."""
+        """A worker: archive walks first (they are few and long), else the next batch of files."""
         while not self._stop.is_set():
             try:
                 self._walk_archive(self._archives.popleft())
@@ -250,10 +265,12 @@ class Scanner:
             except IndexError:
                 pass
             try:
-                abs_path, rel = self._files.get(timeout=0.05)
+                batch = self._files.get(timeout=0.05)
             except queue.Empty:
                 continue
-            self._hash_file(abs_path, rel)
+            records = [msg for abs_path, rel in batch if (msg := self._hash_file(abs_path, rel)) is not None]
+            if records:
+                self._post(_BatchMsg(records))
 
     # -- shared by worker threads ----------------------------------------------------------
 
@@ -305,6 +322,7 @@ class Scanner:
                 name = os.path.basename(self.source)
                 if not self.skip(None, name):
                     self._submit_file(self.source, name)
+            self._flush_walk_batch()
         finally:
             self._post(_WalkerDoneMsg())
 
@@ -345,16 +363,22 @@ class Scanner:
     def _submit_file(self, abs_path: bytes, rel: bytes) -> None:
         with self._lock:
             self._outstanding += 1
-        while not self._stop.is_set():
+        self._walk_batch.append((abs_path, rel))
+        if len(self._walk_batch) >= WALK_BATCH:
+            self._flush_walk_batch()
+
+    def _flush_walk_batch(self) -> None:
+        batch, self._walk_batch = self._walk_batch, []
+        while batch and not self._stop.is_set():
             try:
-                self._files.put((abs_path, rel), timeout=0.1)
+                self._files.put(batch, timeout=0.1)
             except queue.Full:
                 continue
             return
 
     # -- worker threads --------------------------------------------------------------------
 
-    def _hash_file(self, abs_path: bytes, rel: bytes) -> None:
+    def _hash_file(self, abs_path: bytes, rel: bytes) -> _RecordMsg | None:
         """Hot path: open once, stat the open file, hash, type the head; one record built once."""
         display = display_of(rel)
         st: os.stat_result | None = None
@@ -364,7 +388,7 @@ class Scanner:
                 st = os.fstat(fd)
                 digests, head = hash_stream(stream, self._stop, size_hint=st.st_size)
         except Interrupted:
-            return
+            return None
         except OSError as err:
             rec = replace(
                 self._base_record(None, rel, display, EntryKind.FILE), read_error=_os_error_text(err)
@@ -372,8 +396,7 @@ class Scanner:
             if st is not None:
                 mtime, atime, ctime = _stat_times(st)
                 rec = replace(rec, size=st.st_size, mode=st.st_mode, mtime=mtime, atime=atime, ctime=ctime)
-            self._post(_RecordMsg(rec, None, True))
-            return
+            return _RecordMsg(rec, None, True)
         mime = mime_of(head)
         mtime, atime, ctime = _stat_times(st)
         rec = FileRecord(
@@ -393,7 +416,7 @@ class Scanner:
             is_archive=archive_kind(mime) is not None,
             read_error=None,
         )
-        self._post(_RecordMsg(rec, Location(abs_path), True))
+        return _RecordMsg(rec, Location(abs_path), True)
 
     def _walk_archive(self, walk: ArchiveWalk) -> None:
         error: str | None = None

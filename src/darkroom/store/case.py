@@ -15,7 +15,6 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, select, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -57,6 +56,8 @@ def _make_engine(db_path: Path) -> Engine:
 
 def validate_region(region: str) -> str:
     """An ISO 3166 region phonenumbers knows, upper-cased (`no` → `NO`)."""
+    import phonenumbers  # noqa: PLC0415 - its metadata is slow to load and only `case init` needs it
+
     upper = region.strip().upper()
     if upper not in phonenumbers.SUPPORTED_REGIONS:
         msg = f"unknown region {region!r}; use a two-letter code such as NO, SE, GB, US"
