@@ -62,3 +62,7 @@ class IntegrityError(DarkroomError):
 
 class WrongFormat(DarkroomError):
     """A parser was given a file it does not read; the registry tries the next one."""
+
+
+class DamagedDatabase(DarkroomError):
+    """A file with the SQLite header whose schema or pages SQLite cannot read (truncated, corrupt)."""

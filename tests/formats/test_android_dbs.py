@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from darkroom.errors import WrongFormat
+from darkroom.errors import DamagedDatabase, WrongFormat
 from darkroom.formats.android_contacts_db import AndroidContactsDb
 from darkroom.formats.android_sms_db import AndroidSmsDb
 from darkroom.formats.base import (
@@ -30,7 +30,6 @@ from darkroom.formats.base import (
     ParsedMessage,
     Record,
 )
-from darkroom.formats.sqlite_util import DatabaseDamaged
 from darkroom.formats.whatsapp_android_db import WhatsAppAndroidDb
 from darkroom.model import MessageKind
 
@@ -438,7 +437,7 @@ def _truncate(path: Path, keep: int) -> None:
 def test_truncated_database_fails_clearly_or_warns(new_msgstore: Path) -> None:
     Path(str(new_msgstore) + "-wal").unlink()
     _truncate(new_msgstore, 100)  # only the header: schema page gone
-    with pytest.raises(DatabaseDamaged, match=r"msgstore\.db is damaged"):
+    with pytest.raises(DamagedDatabase, match=r"msgstore\.db is damaged"):
         list(WhatsAppAndroidDb().parse(new_msgstore, _ctx(new_msgstore.parent)))
 
 

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from darkroom.errors import WrongFormat
+from darkroom.errors import DamagedDatabase, WrongFormat
 from darkroom.formats.base import (
     AccountRef,
     ParseContext,
@@ -33,7 +33,7 @@ from darkroom.formats.base import (
 )
 from darkroom.formats.ios_addressbook_db import IosAddressBookDb
 from darkroom.formats.ios_sms_db import IosSmsDb, attributed_body_text
-from darkroom.formats.ios_sqlite import DamagedDatabase, apple_time, open_database
+from darkroom.formats.ios_sqlite import apple_time, open_database
 from darkroom.formats.whatsapp_ios_db import WhatsAppIosDb, jid_handle
 from darkroom.model import MessageKind
 from darkroom.synth.artefacts import ios_addressbook_db as addressbook_schema

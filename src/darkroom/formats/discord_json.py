@@ -22,13 +22,12 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from darkroom.formats.base import (
@@ -40,6 +39,7 @@ from darkroom.formats.base import (
     Record,
     WrongFormat,
 )
+from darkroom.formats.json_file import JsonObject, head_text, load_json_object
 from darkroom.model import MessageKind
 
 PLATFORM = "discord"
@@ -50,8 +50,6 @@ _MIME_TYPES = mimetypes.MimeTypes()  # the built-in table only: the same answer 
 # JSON may carry "\ud83d" without its partner; such a string cannot be stored as UTF-8.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-JsonObject = dict[str, Any]
-
 
 class DiscordJson:
     """Reads one channel exported by DiscordChatExporter as JSON."""
@@ -61,14 +59,14 @@ class DiscordJson:
 
     def sniff(self, path: Path, head: bytes) -> float:
         """DCE's top-level keys in the head of a JSON object; the `.json` suffix only adds a little."""
-        text = _head_text(head)
+        text = head_text(head)
         if text is None or not all(key in text for key in SNIFF_KEYS):
             return 0.0
         return 0.95 if path.suffix.lower() == ".json" else 0.9
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         """The channel's conversation, then every entry of `messages`."""
-        document = _load_json_object(path, ctx)
+        document = load_json_object(path, ctx)
         channel, messages = document.get("channel"), document.get("messages")
         if not isinstance(channel, dict) or not isinstance(messages, list):
             msg = "JSON object without a channel object and a messages list: not a DiscordChatExporter file"
@@ -86,35 +84,6 @@ class DiscordJson:
 
 
 # -- reading the file ---------------------------------------------------------------------------
-
-
-def _head_text(head: bytes) -> str | None:
-    """The head as text when it opens a JSON object, else None."""
-    text = head.decode(json.detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")
-    return text if text.startswith("{") else None
-
-
-def _load_json_object(path: Path, ctx: ParseContext) -> JsonObject:
-    """The whole file as a JSON object; bad bytes are replaced with a warning, broken JSON is an error."""
-    raw = path.read_bytes()
-    encoding = json.detect_encoding(raw)
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as err:
-        ctx.warn(f"byte {err.start}", f"not valid {encoding} ({err.reason}); bad bytes read as U+FFFD")
-        text = raw.decode(encoding, errors="replace")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        msg = (
-            f"{ctx.display_path}: broken or truncated JSON at line {err.lineno} column {err.colno} "
-            f"(character {err.pos}): {err.msg}"
-        )
-        raise ValueError(msg) from err
-    if not isinstance(document, dict):
-        msg = f"top level is a JSON {type(document).__name__}, not an object"
-        raise WrongFormat(msg)
-    return document
 
 
 def _text(value: object) -> str | None:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from darkroom.errors import DarkroomError, WrongFormat
+from darkroom.errors import DamagedDatabase, WrongFormat
 from darkroom.formats.base import ParseContext
 
 __all__ = [
@@ -41,10 +41,6 @@ APPLE_EPOCH = datetime(2001, 1, 1, tzinfo=UTC)  # = unix 978307200
 NANOSECONDS_ABOVE = 1e15  # seconds since 2001 stay below 1e10 until the year 2318; nanoseconds are ~7e17
 SNIFF_SURE = 0.95
 SNIFF_BY_NAME = 0.8  # SQLite content + the app's own file name; `parse` checks the tables
-
-
-class DamagedDatabase(DarkroomError):
-    """A file with the SQLite header whose schema SQLite cannot read (truncated or damaged copy)."""
 
 
 def declares_tables(head: bytes, tables: Iterable[str]) -> bool:

@@ -38,7 +38,6 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import re
 from collections.abc import Iterator
@@ -56,6 +55,7 @@ from darkroom.formats.base import (
     Record,
     WrongFormat,
 )
+from darkroom.formats.json_file import JsonObject, head_text, load_json_object
 from darkroom.model import MessageKind
 
 FACEBOOK = "facebook"
@@ -71,8 +71,6 @@ _MIME_TYPES = mimetypes.MimeTypes()  # the built-in table only: the same answer 
 # JSON may carry "\ud83d" without its partner; such a string cannot be stored as UTF-8.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-JsonObject = dict[str, Any]
-
 
 class MetaDyiJson:
     """Reads one `message_N.json` of a Facebook or Instagram "Download your information" export."""
@@ -82,14 +80,14 @@ class MetaDyiJson:
 
     def sniff(self, path: Path, head: bytes) -> float:
         """A JSON object whose head names participants, messages and a Meta message key."""
-        text = _head_text(head)
+        text = head_text(head)
         if text is None or not all(key in text for key in SNIFF_KEYS):
             return 0.0
         return 0.9 if any(key in text for key in SNIFF_MESSAGE_KEYS) else 0.0
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         """The owner (when it can be told), the thread, then its messages oldest first."""
-        document = _repair(_load_json_object(path, ctx))
+        document = _repair(load_json_object(path, ctx, allow_bom=True))
         participants, messages = document.get("participants"), document.get("messages")
         if not isinstance(participants, list) or not isinstance(messages, list):
             msg = "JSON object without a participants list and a messages list: not a Meta export thread"
@@ -109,37 +107,6 @@ class MetaDyiJson:
 
 
 # -- reading the file ---------------------------------------------------------------------------
-
-
-def _head_text(head: bytes) -> str | None:
-    """The head as text when it opens a JSON object, else None."""
-    text = head.decode(json.detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")
-    return text if text.startswith("{") else None
-
-
-def _load_json_object(path: Path, ctx: ParseContext) -> JsonObject:
-    """The whole file as a JSON object; bad bytes are replaced with a warning, broken JSON is an error."""
-    raw = path.read_bytes()
-    encoding = json.detect_encoding(raw)
-    if encoding == "utf-8":
-        encoding = "utf-8-sig"  # Meta's files may open with a BOM
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as err:
-        ctx.warn(f"byte {err.start}", f"not valid {encoding} ({err.reason}); bad bytes read as U+FFFD")
-        text = raw.decode(encoding, errors="replace")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        msg = (
-            f"{ctx.display_path}: broken or truncated JSON at line {err.lineno} column {err.colno} "
-            f"(character {err.pos}): {err.msg}"
-        )
-        raise ValueError(msg) from err
-    if not isinstance(document, dict):
-        msg = f"top level is a JSON {type(document).__name__}, not an object"
-        raise WrongFormat(msg)
-    return document
 
 
 def demojibake(text: str) -> str:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from darkroom.errors import DarkroomError, WrongFormat
+from darkroom.errors import DamagedDatabase, WrongFormat
 from darkroom.formats.base import ParseContext
 
 __all__ = [
     "SQLITE_MAGIC",
-    "DatabaseDamaged",
+    "DamagedDatabase",
     "Schema",
     "from_epoch",
     "head_tables",
@@ -33,10 +33,6 @@ __all__ = [
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _CREATE_TABLE = re.compile(rb'CREATE TABLE ["`\[]?([A-Za-z_][A-Za-z0-9_]*)')
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class DatabaseDamaged(DarkroomError):
-    """An SQLite file (right magic bytes) whose pages cannot be read: truncated or corrupt."""
 
 
 def head_tables(head: bytes) -> frozenset[str] | None:
@@ -87,7 +83,7 @@ def open_database(path: Path, ctx: ParseContext) -> Iterator[tuple[sqlite3.Conne
     try:
         connection = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as err:
-        raise DatabaseDamaged(f"{path.name} cannot be opened: {err}") from err
+        raise DamagedDatabase(f"{path.name} cannot be opened: {err}") from err
     with closing(connection):
         connection.row_factory = sqlite3.Row
         try:
@@ -103,9 +99,9 @@ def _read_damaged_schema(connection: sqlite3.Connection, path: Path, first_error
         connection.execute("PRAGMA writable_schema = ON")
         schema = _read_schema(connection)
     except sqlite3.DatabaseError as err:
-        raise DatabaseDamaged(f"{path.name} is damaged (truncated or corrupt?): {first_error}") from err
+        raise DamagedDatabase(f"{path.name} is damaged (truncated or corrupt?): {first_error}") from err
     if not schema.tables:
-        raise DatabaseDamaged(f"{path.name} is damaged (truncated or corrupt?): {first_error}")
+        raise DamagedDatabase(f"{path.name} is damaged (truncated or corrupt?): {first_error}")
     return schema
 
 

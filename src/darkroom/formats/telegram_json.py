@@ -36,13 +36,12 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from darkroom.formats.base import (
@@ -56,6 +55,7 @@ from darkroom.formats.base import (
     Record,
     WrongFormat,
 )
+from darkroom.formats.json_file import JsonObject, head_text, load_json_object
 from darkroom.model import MessageKind
 
 PLATFORM = "telegram"
@@ -78,8 +78,6 @@ _MIME_TYPES = mimetypes.MimeTypes()  # the built-in table only: the same answer 
 # JSON may carry "\ud83d" without its partner; such a string cannot be stored as UTF-8.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-JsonObject = dict[str, Any]
-
 
 class TelegramJson:
     """Reads Telegram Desktop's JSON export (full account or one chat)."""
@@ -89,7 +87,7 @@ class TelegramJson:
 
     def sniff(self, path: Path, head: bytes) -> float:
         """Telegram key names in the head of a JSON object; the `.json` suffix only adds a little."""
-        text = _head_text(head)
+        text = head_text(head)
         if text is None:
             return 0.0
         has_marker = any(marker in text for marker in TELEGRAM_MESSAGE_MARKERS)
@@ -102,7 +100,7 @@ class TelegramJson:
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
         """The owner, export contacts, then each chat followed by its messages."""
-        document = _load_json_object(path, ctx)
+        document = load_json_object(path, ctx)
         if isinstance(document.get("messages"), list) and "guild" not in document:
             yield from _chat_records(document, "$", "", ctx)
             return
@@ -116,35 +114,6 @@ class TelegramJson:
 
 
 # -- reading the file ---------------------------------------------------------------------------
-
-
-def _head_text(head: bytes) -> str | None:
-    """The head as text when it opens a JSON object, else None."""
-    text = head.decode(json.detect_encoding(head), errors="replace").lstrip("\ufeff \t\r\n")
-    return text if text.startswith("{") else None
-
-
-def _load_json_object(path: Path, ctx: ParseContext) -> JsonObject:
-    """The whole file as a JSON object; bad bytes are replaced with a warning, broken JSON is an error."""
-    raw = path.read_bytes()
-    encoding = json.detect_encoding(raw)
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as err:
-        ctx.warn(f"byte {err.start}", f"not valid {encoding} ({err.reason}); bad bytes read as U+FFFD")
-        text = raw.decode(encoding, errors="replace")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        msg = (
-            f"{ctx.display_path}: broken or truncated JSON at line {err.lineno} column {err.colno} "
-            f"(character {err.pos}): {err.msg}"
-        )
-        raise ValueError(msg) from err
-    if not isinstance(document, dict):
-        msg = f"top level is a JSON {type(document).__name__}, not an object"
-        raise WrongFormat(msg)
-    return document
 
 
 def _clean(text: str) -> str:
