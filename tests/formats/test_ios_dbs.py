@@ -296,7 +296,7 @@ def test_whatsapp_owner_unknown_is_device_owner(tmp_path: Path, to_jids: list[st
     ]
     path = _database(tmp_path / "ChatStorage.sqlite", CHAT_SCHEMA, rows)
     records, ctx = _parse(WhatsAppIosDb(), path)
-    device_owner = AccountRef("whatsapp", "device-owner", None)
+    device_owner = AccountRef("whatsapp", "device-owner (EX-1)", None)  # per exhibit, never merged
     assert records[0] == ParsedAccount(device_owner, "ZWAMESSAGE", is_owner=True)
     assert _messages(records)[0].sender == device_owner
     assert any("owner's JID not found" in message for _, message in ctx.warnings)
@@ -681,7 +681,7 @@ def test_sms_db_bad_rows_are_warnings(tmp_path: Path) -> None:
     records, ctx = _parse(IosSmsDb(), _database(tmp_path / "sms.db", sms_schema.SCHEMA, rows))
     messages = _messages(records)
     assert [m.conversation_key for m in messages] == ["chat-none", "chat-3", "chat-9", "chat-none"]
-    assert messages[2].sender == AccountRef("sms", "device-owner")
+    assert messages[2].sender == AccountRef("sms", "device-owner (EX-1)")
     assert messages[0].sender == AccountRef("carrier pigeon", "+447700900123")
     warned = [message for _, message in ctx.warnings]
     for expected in (

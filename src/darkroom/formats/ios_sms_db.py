@@ -273,7 +273,7 @@ def _owners(reader: _Reader) -> list[AccountRef]:
     ):
         chat = reader.chats.get(chat_id)
         found.setdefault(_owner(reader, chat, service, caller_id, account, "message"))
-    if any(owner.handle == DEVICE_OWNER for owner in found):
+    if any(owner.handle.startswith(DEVICE_OWNER) for owner in found):
         reader.ctx.warn("message", "outgoing messages without the owner's number or address: 'device-owner'")
     return sorted(found, key=lambda ref: (ref.platform, ref.handle))
 
@@ -289,7 +289,8 @@ def _owner(
     for candidate in (caller_id, chat.last_addressed_handle if chat else None, stored_account):
         if candidate and str(candidate).strip():
             return AccountRef(platform, str(candidate).strip())
-    return AccountRef(platform, DEVICE_OWNER)
+    # Per exhibit: a bare placeholder would merge the unknown owners of every seized phone.
+    return AccountRef(platform, f"{DEVICE_OWNER} ({reader.ctx.exhibit_ref})")
 
 
 def _message_sql(database: IosDatabase, ctx: ParseContext) -> str:

@@ -72,7 +72,7 @@ CONTACT_TABLES = ("ZWAADDRESSBOOKCONTACT",)
 CHAT_FILE = "ChatStorage.sqlite"
 CONTACTS_FILE = "ContactsV2.sqlite"
 SHARED_PLIST = Path("Library", "Preferences", "group.net.whatsapp.WhatsApp.shared.plist")
-DEVICE_OWNER = AccountRef(PLATFORM, "device-owner", None)
+DEVICE_OWNER = "device-owner"
 PHONE_SERVERS = frozenset({"s.whatsapp.net", "c.us"})
 # ZSESSIONTYPE -> is a group: 0 one-to-one, 1 group, 2 broadcast list, 3 status updates.
 SESSION_IS_GROUP = {0: False, 1: True, 2: False, 3: False}
@@ -155,7 +155,8 @@ def _directory(database: IosDatabase, path: Path, ctx: ParseContext) -> tuple[_D
     owner_jid, owner_name, locator = _plist_owner(path, ctx)
     if owner_jid is None:
         owner_jid, locator = _owner_from_messages(database, ctx)
-    directory = _Directory(DEVICE_OWNER)
+    # Per exhibit: a bare placeholder would merge the unknown owners of every seized phone.
+    directory = _Directory(AccountRef(PLATFORM, f"{DEVICE_OWNER} ({ctx.exhibit_ref})", None))
     directory.names.update(_contacts_v2_names(path.parent / CONTACTS_FILE, ctx))
     if owner_jid is not None:
         directory.name(owner_jid, owner_name)

@@ -11,7 +11,7 @@ import phonenumbers
 
 # Platforms whose handle is a phone number (WhatsApp JIDs are numbers too: 4741234567@s.whatsapp.net).
 PHONE_PLATFORMS = frozenset({"whatsapp", "sms", "phone", "signal", "imessage-phone"})
-_JID_SERVER = re.compile(r"@(s\.whatsapp\.net|c\.us|g\.us|lid)$", re.IGNORECASE)
+_JID_SERVER = re.compile(r"@(s\.whatsapp\.net|c\.us)$", re.IGNORECASE)  # not @lid, @g.us: no numbers
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
