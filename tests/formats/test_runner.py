@@ -82,6 +82,9 @@ def test_search_filters_and_bad_queries(case_dir: Path, tmp_path: Path, cli: Cli
     assert cli("search", "match", "--case", case_dir, "--account", "user222", "--json").jsonl() == []
     assert len(cli("search", "match", "--case", case_dir, "--account", "user111", "--json").jsonl()) == 2
     assert cli("search", "match", "--case", case_dir, "--since", "2026-02-01", "--json").jsonl() == []
+    by_name = cli("search", "KARI nils", "--names", "--case", case_dir, "--json").jsonl()
+    assert [hit["handle"] for hit in by_name] == ["user111"]
+    assert cli("search", "nobody-like-this", "--names", "--case", case_dir, "--json").jsonl() == []
     bad = cli("search", '"unclosed', "--case", case_dir)
     assert bad.code == 2
     assert "cannot search" in bad.err

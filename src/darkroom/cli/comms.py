@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Literal
 
 import typer
@@ -85,6 +86,41 @@ def _search_filters(
     return "".join(f" AND {c}" for c in clauses), params
 
 
+def _folded(text: str) -> str:
+    """Case and diacritics folded for matching names (`Kåre` matches `kare`, `ø` stays a letter)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_NAMES_SQL = text(
+    "SELECT a.id, a.platform, a.handle_norm, a.handle, GROUP_CONCAT(DISTINCT n.display_name) AS names, "
+    "(SELECT COUNT(*) FROM messages m WHERE m.sender_account_id = a.id) AS messages "
+    "FROM accounts a LEFT JOIN account_names n ON n.account_id = a.id GROUP BY a.id"
+)
+
+
+def _search_names(conn: Any, query: str, platform: str | None, limit: int) -> list[dict[str, Any]]:
+    """Accounts whose handle or any display name holds every word of the query."""
+    words = [_folded(word) for word in query.split()]
+    hits: list[dict[str, Any]] = []
+    for row in conn.execute(_NAMES_SQL):
+        if platform and row.platform != platform:
+            continue
+        names = sorted(set((row.names or "").split(","))) if row.names else []
+        haystack = _folded(" ".join([row.handle_norm, row.handle, *names]))
+        if all(word in haystack for word in words):
+            hits.append(
+                {
+                    "platform": row.platform,
+                    "handle": row.handle_norm,
+                    "display_names": names,
+                    "messages": row.messages,
+                }
+            )
+    hits.sort(key=lambda hit: (-hit["messages"], hit["platform"], hit["handle"]))
+    return hits[:limit]
+
+
 def search(
     query: Annotated[
         str, typer.Argument(help="Words to find (FTS5 syntax: phrases in quotes, OR, NOT, prefix*).")
@@ -98,9 +134,21 @@ def search(
     since: Annotated[str | None, typer.Option("--since", help="From this date/time (case zone).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date/time (case zone).")] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 50,
+    names: Annotated[
+        bool, typer.Option("--names", help="Search account handles and display names instead of messages.")
+    ] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Full-text search over message text, with snippets and provenance."""
+    """Full-text search over message text (or, with --names, over handles and names)."""
+    if names:
+        with opened_case(case) as store, store.read() as conn:
+            accounts_found = _search_names(conn, query, platform, limit)
+        if json_output:
+            emit_jsonl(accounts_found)
+        for hit in accounts_found if not json_output else []:
+            shown = ", ".join(hit["display_names"])
+            typer.echo(f"{hit['platform']}\t{hit['handle']}\t{shown}\t{hit['messages']} msgs")
+        return
     with opened_case(case) as store, store.read() as conn:
         extra, params = _search_filters(platform, exhibit, account, since, until, store.info().timezone)
         sql = text(
