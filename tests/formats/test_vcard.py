@@ -3,12 +3,16 @@ conformance files, and round trips through 3.0 folding and 2.1 quoted-printable.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from darkroom.errors import WrongFormat
 from darkroom.formats.base import AccountRef, ParseContext, ParsedContact
@@ -541,3 +545,23 @@ def test_round_trip_vcard30_folded_at_75_octets(tmp_path: Path, cards: list[Card
 def test_round_trip_vcard21_quoted_printable_soft_breaks(tmp_path: Path, cards: list[Card]) -> None:
     contacts, ctx = _parse(tmp_path, _write21(cards), "round21.vcf")
     _check_round_trip(cards, contacts, ctx)
+
+
+def test_photo_is_kept_as_a_derived_file(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (40, 120, 200)).save(buffer, "PNG")
+    png = buffer.getvalue()
+    encoded = base64.b64encode(png).decode()
+    folded = "\r\n ".join(encoded[i : i + 70] for i in range(0, len(encoded), 70))
+    card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ola Berg\r\nPHOTO;ENCODING=b;TYPE=PNG:{folded}\r\nEND:VCARD\r\n"
+    path = tmp_path / "one.vcf"
+    path.write_text(card, encoding="utf-8")
+    derived = tmp_path / "derived"
+    ctx = ParseContext("EX-1", "one.vcf", "NO", "Europe/Oslo", tmp_path, derived_dir=derived)
+    (contact,) = list(VCard().parse(path, ctx))
+    sha256_hex = hashlib.sha256(png).hexdigest()
+    saved = derived / "contact-photos" / f"{sha256_hex}.png"
+    assert saved.read_bytes() == png
+    assert contact.fields["PHOTO"] == [
+        f"<image saved as derived/contact-photos/{saved.name}, {len(png)} bytes, sha256 {sha256_hex}>"
+    ]

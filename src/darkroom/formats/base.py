@@ -110,8 +110,9 @@ class ParseContext:
     display_path: str
     region: str  # default region for national phone numbers
     zone_name: str  # the device's (or case's) zone for local times
-    work_dir: Path  # inside the case folder; for derived files such as attachments
+    work_dir: Path  # inside the case folder; scratch space for the parser
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    derived_dir: Path | None = None  # the case's derived/ folder, for files worth keeping (photos)
 
     def warn(self, locator: str, message: str) -> None:
         """A bad record: noted with its locator, and the parse goes on."""

@@ -135,7 +135,14 @@ def parse_file(task: ParseTask) -> ParseOutcome:
         outcome.parser, outcome.parser_version = choice.parser.name, choice.parser.version
         path, throw_away = _materialize(task, head)
         copy = path if throw_away else None
-        ctx = ParseContext(task.exhibit_ref, task.display_path, task.region, task.zone_name, task.working_dir)
+        ctx = ParseContext(
+            task.exhibit_ref,
+            task.display_path,
+            task.region,
+            task.zone_name,
+            task.working_dir,
+            derived_dir=task.working_dir.parent,
+        )
         outcome.records = pack(choice.parser.parse(path, ctx))
         outcome.warnings = ctx.warnings
         outcome.status = "parsed"

@@ -14,8 +14,10 @@ Decisions (the field scheme):
   (`_$!<HomePage>!$_` → "HomePage"); the X-ABLABEL property is kept as well.
 - Structured values (N, ADR, ORG, GENDER) are unescaped per component and joined with ";" — a literal
   ";" inside a component then reads like a separator (rare, and lossless for everything else).
-- Binary values (ENCODING=BASE64/B, `data:…;base64,` URIs) are not kept: PHOTO/LOGO become
-  "<base64 image, N bytes>", other properties "<base64 data, N bytes>" (N = decoded size).
+- Binary values (ENCODING=BASE64/B, `data:…;base64,` URIs) are not kept in the fields: a PHOTO or
+  LOGO is written as a derived file `derived/contact-photos/SHA256.jpg` inside the case (when the
+  parse has a derived folder) and the field names it; otherwise it becomes "<base64 image, N bytes>";
+  other properties "<base64 data, N bytes>" (N = decoded size).
 - display_name: FN, else N as "prefix given additional family suffix", else first EMAIL, else first TEL.
 - accounts: every non-empty TEL ("phone", without `tel:`), EMAIL ("email", without `mailto:`) and IM
   handle (X-JABBER → xmpp, X-TELEGRAM → telegram …, IMPP URIs, X-SOCIALPROFILE), deduplicated, as
@@ -29,8 +31,10 @@ Decisions (the field scheme):
 
 from __future__ import annotations
 
+import base64
 import binascii
 import codecs
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +43,7 @@ from pathlib import Path
 from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 
+from darkroom.evidence.filetype import mime_of
 from darkroom.formats.base import AccountRef, ParseContext, ParsedContact, Record, WrongFormat
 
 __all__ = ["VCard", "platform_for_service"]
@@ -56,6 +61,8 @@ _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _BARE_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"})
 _STRUCTURED = frozenset({"N", "ADR", "ORG", "GENDER"})
 _IMAGE_PROPERTIES = frozenset({"PHOTO", "LOGO"})
+PHOTO_FOLDER = "contact-photos"
+_PHOTO_SUFFIXES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
 _SNIFF_LINES = 5
 
 # IM service names as address books write them (lower-case, letters and digits only) → platform.
@@ -268,6 +275,30 @@ def _binary_summary(prop: _Property, warn: Callable[[str], None]) -> str:
     return f"<base64 {kind}, {digits * 3 // 4} bytes>"
 
 
+def _save_photo(prop: _Property, photo_dir: Path, warn: Callable[[str], None]) -> str | None:
+    """Write a card's photo as a derived file inside the case (named by its SHA-256, so a photo
+    on many cards is stored once); the field then names the file. None when it will not decode."""
+    raw = prop.raw_value
+    data_uri = _DATA_URI.match(raw)
+    if data_uri:
+        raw = raw[data_uri.end() :]
+    digits = _BASE64_NOISE.sub(b"", raw)  # padding goes too; it is restored below
+    usable = len(digits) - (1 if len(digits) % 4 == 1 else 0)  # a stray last digit carries no byte
+    try:
+        data = base64.b64decode(digits[:usable] + b"=" * (-usable % 4))
+    except binascii.Error as err:
+        warn(f"{prop.name}: base64 value does not decode ({err}); not saved")
+        return None
+    if not data:
+        return None
+    sha256_hex = hashlib.sha256(data).hexdigest()
+    photo_dir.mkdir(parents=True, exist_ok=True)
+    target = photo_dir / f"{sha256_hex}.{_PHOTO_SUFFIXES.get(mime_of(data[:4096]), 'bin')}"
+    if not target.exists():
+        target.write_bytes(data)
+    return f"<image saved as derived/{photo_dir.name}/{target.name}, {len(data)} bytes, sha256 {sha256_hex}>"
+
+
 def _decode_charset(raw: bytes, charset: str, warn: Callable[[str], None]) -> str:
     """Text in the property's CHARSET (default UTF-8, falling back to windows-1252)."""
     if not charset:
@@ -314,12 +345,17 @@ def _unescape(text: str, version: str) -> str:
     return _ESCAPE_3.sub(lambda match: "\n" if match[1] in "nN" else match[1], text)
 
 
-def _decode(prop: _Property, version: str, warn: Callable[[str], None]) -> _Value:
+def _decode(
+    prop: _Property, version: str, warn: Callable[[str], None], photo_dir: Path | None = None
+) -> _Value:
     """The property's text (and components when structured) with its types."""
     types = list(dict.fromkeys(prop.params.get("TYPE", []) + (["PREF"] if "PREF" in prop.params else [])))
     encoding = prop.param("ENCODING").upper()
     if encoding in {"BASE64", "B"} or _DATA_URI.match(prop.raw_value):
-        return _Value(prop, _binary_summary(prop, warn), [], types)
+        summary = _binary_summary(prop, warn)
+        if photo_dir is not None and prop.name in _IMAGE_PROPERTIES:
+            summary = _save_photo(prop, photo_dir, warn) or summary
+        return _Value(prop, summary, [], types)
     raw = binascii.a2b_qp(prop.raw_value) if encoding == "QUOTED-PRINTABLE" else prop.raw_value
     text = _decode_charset(raw, prop.param("CHARSET"), warn)
     if prop.name in _STRUCTURED:
@@ -443,7 +479,8 @@ def _contact(card: _Card, ctx: ParseContext) -> ParsedContact:
         except ValueError as err:
             ctx.warn(card.locator(line.number), f"broken line skipped: {err}")
     version = next((p.raw_value.decode("ascii", "replace").strip() for p in props if p.name == "VERSION"), "")
-    values = [_decode(prop, version, partial(ctx.warn, card.locator(prop.line))) for prop in props]
+    photo_dir = ctx.derived_dir / PHOTO_FOLDER if ctx.derived_dir else None
+    values = [_decode(prop, version, partial(ctx.warn, card.locator(prop.line)), photo_dir) for prop in props]
     display_name = _display_name(values)
     return ParsedContact(display_name, _fields(values), card.locator(), _accounts(values, display_name))
 
