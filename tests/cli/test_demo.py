@@ -117,3 +117,12 @@ def test_demo_identifiers_are_extracted_without_false_positives(demo_dir: Path, 
         assert scores[kind]["planted_in_evidence"] > 0
         assert scores[kind]["precision"] == 1.0, scores[kind]
         assert scores[kind]["recall"] == 1.0, scores[kind]
+
+
+def test_database_companions_share_their_database_status(demo_dir: Path, cli: CliRunner) -> None:
+    files = cli("files", "--case", demo_dir / "case", "--json").jsonl()
+    companions = [row for row in files if row["path"].endswith(("-wal", "-shm", "-journal"))]
+    assert companions
+    for row in companions:
+        assert row["format"] == "sqlite-companion", row
+        assert row["status"] == "parsed", row

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, text
 
 from darkroom.errors import WrongFormat
 from darkroom.evidence import audit
@@ -37,6 +37,7 @@ from darkroom.timeutil import to_iso, utc_now
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEAD_BYTES = 65536
 ARCHIVE_PARSER = "archive"  # archives are walked at intake; their members are parsed one by one
+COMPANION_PARSER = "sqlite-companion"  # -wal/-shm/-journal files, read with their database
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +187,43 @@ def _mark_archives(conn: Connection) -> None:
         )
 
 
+_COMPANIONS_SQL = """
+SELECT c.id, p.status, d.display_path FROM files c
+JOIN files d ON d.exhibit_id = c.exhibit_id AND COALESCE(d.container_id, 0) = COALESCE(c.container_id, 0)
+     AND c.path IN (CAST(d.path || '-wal' AS BLOB), CAST(d.path || '-shm' AS BLOB),
+                    CAST(d.path || '-journal' AS BLOB))
+JOIN file_parses p ON p.file_id = d.id
+LEFT JOIN file_parses cp ON cp.file_id = c.id
+WHERE cp.file_id IS NULL AND p.parser IS NOT NULL AND p.parser != :companion
+"""
+
+
+_COMPANION_IDS_SQL = """
+SELECT c.id FROM files c JOIN files d ON d.exhibit_id = c.exhibit_id
+     AND COALESCE(d.container_id, 0) = COALESCE(c.container_id, 0)
+     AND c.path IN (CAST(d.path || '-wal' AS BLOB), CAST(d.path || '-shm' AS BLOB),
+                    CAST(d.path || '-journal' AS BLOB))
+"""
+
+
+def _mark_companions(conn: Connection) -> None:
+    """A database's -wal/-shm/-journal files were read with it: they share its status."""
+    now = to_iso(utc_now())
+    for file_id, status, database in conn.execute(text(_COMPANIONS_SQL), {"companion": COMPANION_PARSER}):
+        conn.execute(
+            insert(schema.file_parses).values(
+                file_id=file_id,
+                parser=COMPANION_PARSER,
+                parser_version="1",
+                status=status,
+                record_count=0,
+                warning_count=0,
+                error=None if status == "parsed" else f"its database {database} is {status}",
+                parsed_at_utc=now,
+            )
+        )
+
+
 def _mark_unreadable(conn: Connection) -> None:
     """Files intake could not read are failures of coverage, with the intake error as reason."""
     f, p = schema.files.c, schema.file_parses.c
@@ -220,7 +258,10 @@ def _candidates(conn: Connection, versions: dict[str, str], signature: str) -> l
         .order_by(f.id)
     )
     picked: list[tuple[Any, bool]] = []
+    companions = {int(row[0]) for row in conn.execute(text(_COMPANION_IDS_SQL))}
     for row in conn.execute(query):
+        if row.id in companions:
+            continue  # read with its database; marked after the parse
         if row.status is None:
             picked.append((row, False))
         elif _needs_rerun(row.status, row.parser, row.parser_version, versions, signature):
@@ -390,6 +431,8 @@ def process_case(
             on_file(outcome)
 
     _run_pool(iter(tasks), workers or max(1, os.cpu_count() or 1), done)
+    with store.write() as conn:
+        _mark_companions(conn)
     summary.identifier_files, summary.identifier_occurrences = run_identifier_stage(store)
     summary.by_status, summary.by_format = coverage(store)
     with store.write() as conn:
