@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
-from darkroom.errors import WrongFormat
+from darkroom.errors import DarkroomError, WrongFormat
 from darkroom.evidence import audit
 from darkroom.evidence.archives import Location, open_location
 from darkroom.evidence.intake import location_of
@@ -38,6 +38,12 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 HEAD_BYTES = 65536
 ARCHIVE_PARSER = "archive"  # archives are walked at intake; their members are parsed one by one
 COMPANION_PARSER = "sqlite-companion"  # -wal/-shm/-journal files, read with their database
+
+
+class ProcessInterrupted(DarkroomError):
+    """Ctrl-C during `process`: what was committed stays; the next run parses the rest."""
+
+    exit_code = 130
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,8 +403,20 @@ def _run_pool(
                 for task, rerun in broken:
                     on_done(task, _parse_alone(task), rerun)
                 pool = _new_pool(workers)
+    except KeyboardInterrupt:
+        _stop_now(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C: end the workers at once; the files they were reading stay unparsed (nothing of them
+    was committed) and are parsed on the next run."""
+    workers = list((pool._processes or {}).values())  # no public API for this before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
 
 
 def process_case(
@@ -430,7 +448,16 @@ def process_case(
         if on_file:
             on_file(outcome)
 
-    _run_pool(iter(tasks), workers or max(1, os.cpu_count() or 1), done)
+    try:
+        _run_pool(iter(tasks), workers or max(1, os.cpu_count() or 1), done)
+    except KeyboardInterrupt as err:
+        with store.write() as conn:
+            audit.append(conn, actor, "process.interrupted", "case", {"processed": summary.processed})
+        msg = (
+            f"interrupted; {summary.processed} files parsed this run. "
+            "Run `darkroom process` again to parse the rest."
+        )
+        raise ProcessInterrupted(msg) from err
     with store.write() as conn:
         _mark_companions(conn)
     summary.identifier_files, summary.identifier_occurrences = run_identifier_stage(store)
