@@ -66,6 +66,7 @@ def test_process_records_statuses_and_searchable_messages(
     accounts = {row["handle"]: row for row in cli("accounts", "--case", case_dir, "--json").jsonl()}
     assert accounts["user111"]["messages"] == 2
     assert accounts["user111"]["display_names"] == ["Kari Nilsen"]
+    assert accounts["user111"]["exhibit_refs"] == ["EX-1"]
     assert accounts["user111"]["first_seen_utc"] == "2026-01-10T17:00:00.000000+00:00"
 
     again = cli("process", "--case", case_dir)

@@ -13,10 +13,19 @@ from darkroom.cli.common import CaseOption, JsonOption, emit_jsonl, opened_case
 from darkroom.errors import InvalidInput
 from darkroom.timeutil import parse_user_time, to_iso
 
+# An account appears on an exhibit where it is named (a contact card, a sender's name) or takes
+# part in a conversation found there.
 _ACCOUNTS_SQL = """
+WITH seen (account_id, exhibit_id) AS (
+    SELECT account_id, exhibit_id FROM account_names
+    UNION SELECT p.account_id, c.exhibit_id
+    FROM conversation_participants p JOIN conversations c ON c.id = p.conversation_id
+)
 SELECT a.id, a.platform, a.handle_norm, a.handle, a.first_seen_utc, a.last_seen_utc,
        (SELECT COUNT(*) FROM messages m WHERE m.sender_account_id = a.id) AS messages,
-       (SELECT COUNT(DISTINCT n.exhibit_id) FROM account_names n WHERE n.account_id = a.id) AS exhibits,
+       (SELECT COUNT(DISTINCT s.exhibit_id) FROM seen s WHERE s.account_id = a.id) AS exhibits,
+       (SELECT GROUP_CONCAT(DISTINCT e.ref) FROM seen s JOIN exhibits e ON e.id = s.exhibit_id
+        WHERE s.account_id = a.id) AS exhibit_refs,
        (SELECT GROUP_CONCAT(DISTINCT n.display_name) FROM account_names n WHERE n.account_id = a.id) AS names
 FROM accounts a {where}
 ORDER BY {order}, a.platform, a.handle_norm
@@ -43,6 +52,7 @@ def accounts(
                 "display_names": sorted(set((r.names or "").split(","))) if r.names else [],
                 "messages": r.messages,
                 "exhibits": r.exhibits,
+                "exhibit_refs": sorted((r.exhibit_refs or "").split(",")) if r.exhibit_refs else [],
                 "first_seen_utc": r.first_seen_utc,
                 "last_seen_utc": r.last_seen_utc,
             }
