@@ -126,3 +126,14 @@ def test_database_companions_share_their_database_status(demo_dir: Path, cli: Cl
     for row in companions:
         assert row["format"] == "sqlite-companion", row
         assert row["status"] == "parsed", row
+
+
+def test_database_companions_reach_the_parser(demo_dir: Path) -> None:
+    """wa.db sits beside msgstore.db in the exhibit; copied with it, it names one-to-one chats."""
+    with sqlite3.connect(demo_dir / "case" / "case.db") as db:
+        titles = db.execute(
+            "SELECT c.title FROM conversations c JOIN files f ON f.id = c.file_id "
+            "WHERE f.display_path LIKE '%msgstore.db' AND c.is_group = 0"
+        ).fetchall()
+    assert titles
+    assert all(title for (title,) in titles)

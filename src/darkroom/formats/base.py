@@ -5,6 +5,10 @@ changes: files it parsed are parsed again). `sniff` looks at content and answers
 `parse` yields records, each with a locator (line, row id, JSON path) so every fact keeps its
 provenance. A wrong format raises `WrongFormat`; a bad record is `ctx.warn(...)` and the parse
 goes on.
+
+A parser may also declare `companions: ClassVar[tuple[str, ...]]`: paths relative to its file's
+folder that it reads beside it (WhatsApp's `wa.db` beside `msgstore.db`); the runner copies them
+into the working folder with the same layout when the exhibit holds them.
 """
 
 from __future__ import annotations

@@ -115,18 +115,32 @@ def _copy_to(location: Location, spool_dir: Path, target: Path) -> None:
         shutil.copyfileobj(stream, copy, 1 << 20)
 
 
-def _materialize(task: ParseTask, head: bytes) -> tuple[Path, bool]:
+def _materialize(task: ParseTask, head: bytes, parser: Parser) -> tuple[Path, bool]:
     """A path the parser can open, and whether it is a throw-away copy."""
     is_database = head.startswith(SQLITE_MAGIC)
     if not task.location.chain and not is_database:
         return Path(os.fsdecode(task.location.fs_path)), False
     folder = task.working_dir / str(task.file_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / task.name
+    target = folder / "file" / task.name
+    target.parent.mkdir(parents=True, exist_ok=True)
     _copy_to(task.location, task.spool_dir, target)
     for suffix, sibling in task.siblings:
-        _copy_to(sibling, task.spool_dir, folder / (task.name + suffix))
+        _copy_to(sibling, task.spool_dir, target.with_name(task.name + suffix))
+    if not task.location.chain:
+        _copy_companions(Path(os.fsdecode(task.location.fs_path)).parent, target.parent, folder, parser)
     return target, not is_database
+
+
+def _copy_companions(source_dir: Path, target_dir: Path, folder: Path, parser: Parser) -> None:
+    """Files a parser reads beside its database (WhatsApp's wa.db, ContactsV2, the owner's prefs),
+    copied into the working folder with the same relative layout when they exist in the exhibit."""
+    for relative in getattr(parser, "companions", ()):
+        source = source_dir / relative
+        target = (target_dir / relative).resolve()
+        if not source.is_file() or source.is_symlink() or not target.is_relative_to(folder.resolve()):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def parse_file(task: ParseTask) -> ParseOutcome:
@@ -140,7 +154,7 @@ def parse_file(task: ParseTask) -> ParseOutcome:
             outcome.error = "no parser recognised this file"
             return outcome
         outcome.parser, outcome.parser_version = choice.parser.name, choice.parser.version
-        path, throw_away = _materialize(task, head)
+        path, throw_away = _materialize(task, head, choice.parser)
         copy = path if throw_away else None
         ctx = ParseContext(
             task.exhibit_ref,

@@ -51,6 +51,7 @@ from typing import ClassVar
 from darkroom.formats.base import AccountRef, ParseContext, ParsedContact, Record, WrongFormat
 from darkroom.formats.sqlite_util import Schema, head_tables, iter_rows, open_database, text_of
 from darkroom.formats.whatsapp_msgstore import (
+    PREFS_FILES,
     MsgstoreReader,
     NewSchema,
     OldSchema,
@@ -71,7 +72,14 @@ class WhatsAppAndroidDb:
     """`msgstore.db` (both schemas) → conversations and messages; `wa.db` → contacts."""
 
     name: ClassVar[str] = "whatsapp-android-db"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    # Read beside msgstore.db when present (names; the owner's number): copied into its working folder.
+    companions: ClassVar[tuple[str, ...]] = (
+        "wa.db",
+        "wa.db-wal",
+        "wa.db-shm",
+        *(f"../shared_prefs/{name}" for name in PREFS_FILES),
+    )
 
     def sniff(self, path: Path, head: bytes) -> float:
         """0.95 when the first pages declare msgstore or wa.db tables; 0.6 for the file name alone."""

@@ -93,7 +93,14 @@ class WhatsAppIosDb:
     """Reads WhatsApp's iOS ChatStorage.sqlite (and ContactsV2.sqlite)."""
 
     name: ClassVar[str] = "whatsapp-ios-db"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    # Read beside ChatStorage.sqlite when present (names; the owner's JID): copied with it.
+    companions: ClassVar[tuple[str, ...]] = (
+        CONTACTS_FILE,
+        f"{CONTACTS_FILE}-wal",
+        f"{CONTACTS_FILE}-shm",
+        SHARED_PLIST.as_posix(),
+    )
 
     def sniff(self, path: Path, head: bytes) -> float:
         """SQLite header plus the ZWAMESSAGE/ZWACHATSESSION (or ZWAADDRESSBOOKCONTACT) schema."""

@@ -42,7 +42,7 @@ _SYSTEM_ACTIONS = {
     14: "participant removed", 28: "number changed", 58: "contact blocked",
     67: "end-to-end encryption notice",
 }  # fmt: skip
-_PREFS_FILES = ("com.whatsapp_preferences_light.xml", "com.whatsapp_preferences.xml", "startup_prefs.xml")
+PREFS_FILES = ("com.whatsapp_preferences_light.xml", "com.whatsapp_preferences.xml", "startup_prefs.xml")
 # The 2021+ side tables: alias, columns read (missing ones read as NULL).
 _SIDE_TABLES = {
     "message_media": ("mm", ("file_path", "mime_type", "media_name", "media_caption")),
@@ -142,7 +142,7 @@ def _names_beside(msgstore: Path, ctx: ParseContext) -> dict[str, str]:
 def _owner_in_prefs(msgstore: Path, ctx: ParseContext) -> tuple[str, str] | None:
     """`cc` + `ph` from WhatsApp's shared_prefs beside the databases folder (full extractions)."""
     folder = msgstore.parent.parent / "shared_prefs"
-    for name in _PREFS_FILES:
+    for name in PREFS_FILES:
         prefs = folder / name
         if not prefs.is_file():
             continue
