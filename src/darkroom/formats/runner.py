@@ -9,6 +9,7 @@ copies inside the case folder (`derived/working/FILE_ID/`); a database keeps its
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -164,7 +165,11 @@ def parse_file(task: ParseTask) -> ParseOutcome:
             task.working_dir,
             derived_dir=task.working_dir.parent,
         )
-        outcome.records = pack(choice.parser.parse(path, ctx))
+        gc.disable()  # millions of short-lived tuples: the cyclic collector would rescan them over and over
+        try:
+            outcome.records = pack(choice.parser.parse(path, ctx))
+        finally:
+            gc.enable()
         outcome.warnings = ctx.warnings
         outcome.status = "parsed"
     except WrongFormat as declined:
@@ -462,6 +467,7 @@ def process_case(
         if on_file:
             on_file(outcome)
 
+    gc.disable()  # receiving and writing millions of records; collected once at the end
     try:
         _run_pool(iter(tasks), workers or max(1, os.cpu_count() or 1), done)
     except KeyboardInterrupt as err:
@@ -472,6 +478,9 @@ def process_case(
             "Run `darkroom process` again to parse the rest."
         )
         raise ProcessInterrupted(msg) from err
+    finally:
+        gc.enable()
+        gc.collect()
     with store.write() as conn:
         _mark_companions(conn)
     summary.identifier_files, summary.identifier_occurrences = run_identifier_stage(store)

@@ -17,12 +17,29 @@ from darkroom.formats.base import (
     ParsedAccount,
     ParsedContact,
     ParsedConversation,
-    ParsedMessage,
 )
-from darkroom.formats.transport import PackedMessage, SenderTuple, Transported, pack_message
+from darkroom.formats.transport import PackedMessage, SenderTuple, Transported, as_packed
 from darkroom.identifiers.normalize import normalize_handle
 from darkroom.store import schema
 from darkroom.store.case import new_row_id
+
+MESSAGE_COLUMNS = (
+    "conversation_id",
+    "sender_account_id",
+    "sent_at_utc",
+    "sent_at_raw",
+    "assumed_zone",
+    "body",
+    "kind",
+    "exhibit_id",
+    "file_id",
+    "locator",
+)
+
+
+INSERT_MESSAGE = (
+    f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +113,10 @@ class RecordWriter:
         counts = WriteCounts()
         conversations: dict[str, int] = {}
         participants: set[tuple[int, int]] = set()
-        message_rows: list[dict[str, Any]] = []
+        message_rows: list[tuple[object, ...]] = []
         placed: list[PackedMessage] = []
         for record in records:
-            if isinstance(record, ParsedMessage):
-                record = pack_message(record)  # noqa: PLW2901 - one form for both callers
+            record = as_packed(record)  # noqa: PLW2901 - one form for every caller
             if isinstance(record, PackedMessage):
                 row = self._message_row(conn, source, record, conversations, participants, counts)
                 if row is not None:
@@ -129,15 +145,11 @@ class RecordWriter:
         return counts
 
     @staticmethod
-    def _insert_messages(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    def _insert_messages(conn: Connection, rows: list[tuple[object, ...]]) -> int:
         """Insert in order; returns the first new id. We hold the write lock and rowids are
         assigned one after another, so the batch gets first_id … first_id + len - 1."""
         before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM messages")).scalar_one()
-        columns = list(rows[0])
-        conn.exec_driver_sql(
-            f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [tuple(row.values()) for row in rows],
-        )
+        conn.exec_driver_sql(INSERT_MESSAGE, rows)
         after = conn.execute(text("SELECT MAX(id) FROM messages")).scalar_one()
         if after - before != len(rows):
             msg = f"message ids are not contiguous ({before}..{after} for {len(rows)} rows)"
@@ -205,7 +217,8 @@ class RecordWriter:
         conversations: dict[str, int],
         participants: set[tuple[int, int]],
         counts: WriteCounts,
-    ) -> dict[str, Any] | None:
+    ) -> tuple[object, ...] | None:
+        """The message's row in MESSAGE_COLUMNS order (a tuple: this runs a million times)."""
         conversation_id = conversations.get(record.conversation_key)
         if conversation_id is None:
             counts.problems.append(
@@ -216,18 +229,18 @@ class RecordWriter:
         if record.sender is not None:
             sender_id = self.account_id_of(conn, record.sender, source, record.locator)
             participants.add((conversation_id, sender_id))
-        return {
-            "conversation_id": conversation_id,
-            "sender_account_id": sender_id,
-            "sent_at_utc": record.sent_at_utc,
-            "sent_at_raw": record.sent_at_raw,
-            "assumed_zone": record.assumed_zone,
-            "body": record.body,
-            "kind": record.kind,
-            "exhibit_id": source.exhibit_id,
-            "file_id": source.file_id,
-            "locator": record.locator,
-        }
+        return (
+            conversation_id,
+            sender_id,
+            record.sent_at_utc,
+            record.sent_at_raw,
+            record.assumed_zone,
+            record.body,
+            record.kind,
+            source.exhibit_id,
+            source.file_id,
+            record.locator,
+        )
 
     def _contact(self, conn: Connection, source: FileSource, record: ParsedContact) -> None:
         conn.execute(
