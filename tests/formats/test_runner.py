@@ -7,6 +7,8 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+from PIL import Image
+
 from darkroom.formats.runner import _needs_rerun
 from tests.conftest import CliRunner, add_args
 
@@ -32,6 +34,7 @@ def _exhibit(root: Path) -> Path:
     (source / "Telegram" / "result.json").write_text(json.dumps(_telegram_chat()), encoding="utf-8")
     (source / "Telegram" / "broken.json").write_text(json.dumps(_telegram_chat())[:-25], encoding="utf-8")
     (source / "notes.bin").write_bytes(b"\x00\x01 nothing anyone parses")
+    Image.linear_gradient("L").save(source / "photo.jpg", "JPEG")
     with zipfile.ZipFile(source / "export.zip", "w") as archive:
         chat = _telegram_chat()
         chat["id"] = 4343
@@ -53,6 +56,9 @@ def test_process_records_statuses_and_searchable_messages(
     assert files["Telegram/broken.json"]["status"] == "failed"
     assert "ValueError" in files["Telegram/broken.json"]["error"]
     assert files["notes.bin"]["status"] == "unsupported"
+    assert files["notes.bin"]["error"] == "no parser recognised this file"
+    assert files["photo.jpg"]["status"] == "unsupported"
+    assert "media stage" in files["photo.jpg"]["error"]
     assert files["export.zip"]["format"] == "archive"
     failed = cli("files", "--case", case_dir, "--status", "failed", "--json").jsonl()
     assert [row["path"] for row in failed] == ["Telegram/broken.json"]

@@ -294,6 +294,50 @@ def _candidates(conn: Connection, versions: dict[str, str], signature: str) -> l
     return picked
 
 
+MEDIA_TYPES = ("image/", "video/", "audio/")
+
+
+def _leave_media_out(
+    store: CaseStore, picked: list[tuple[Any, bool]], signature: str
+) -> list[tuple[Any, bool]]:
+    """Pictures, videos and sound (typed at intake) go to the media stage, not to a worker to be
+    sniffed by every chat parser: they are recorded as unsupported here, with the reason, unless a
+    registered parser declares `reads_media = True`."""
+    f = schema.files.c
+    media_ids: set[int] = set()
+    with store.read() as conn:
+        ids = [row.id for row, _ in picked]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            media_ids.update(
+                file_id
+                for file_id, mime in conn.execute(select(f.id, f.mime_type).where(f.id.in_(chunk)))
+                if (mime or "").startswith(MEDIA_TYPES)
+            )
+    if not media_ids:
+        return picked
+    now = to_iso(utc_now())
+    with store.write() as conn:
+        for row, rerun in picked:
+            if row.id not in media_ids:
+                continue
+            if rerun:
+                forget_file(conn, row.id)
+            conn.execute(
+                insert(schema.file_parses).values(
+                    file_id=row.id,
+                    parser=None,
+                    parser_version=signature,
+                    status="unsupported",
+                    record_count=0,
+                    warning_count=0,
+                    parsed_at_utc=now,
+                    error="media file: no communications parser reads it (the media stage does)",
+                )
+            )
+    return [(row, rerun) for row, rerun in picked if row.id not in media_ids]
+
+
 def _needs_rerun(
     status: str, parser: str | None, version: str | None, versions: dict[str, str], signature: str
 ) -> bool:
@@ -455,6 +499,9 @@ def process_case(
         _mark_unreadable(conn)
     with store.read() as conn:
         picked = _candidates(conn, versions, signature)
+    if not any(getattr(parser, "reads_media", False) for parser in parsers):
+        picked = _leave_media_out(store, picked, signature)
+    with store.read() as conn:
         tasks = [(_task(conn, store, row, info.region, info.timezone), rerun) for row, rerun in picked]
     if on_start:
         on_start(len(tasks))
