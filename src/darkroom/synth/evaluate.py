@@ -60,7 +60,8 @@ def _display_path(exhibit: dict[str, Any], path: str) -> str:
 def _planted(content: dict[str, Any]) -> tuple[int, int]:
     """Messages (system notices included: parsers keep them) and contact cards a file holds."""
     messages = int(content.get("message_count", 0)) + int(content.get("system_count", 0))
-    return messages, int(content.get("card_count", 0))
+    contacts = content.get("card_count", content.get("contact_count", 0))
+    return messages, int(contacts)
 
 
 def score_formats(store: CaseStore, truth: dict[str, Any]) -> list[FormatScore]:

@@ -25,7 +25,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from darkroom.synth.artefacts.base import TruthFile
 from darkroom.synth.exhibits import ExhibitPlan
@@ -184,12 +184,15 @@ def _accounts(plan: CasePlan, seen: set[str]) -> Iterator[Record]:
 def _conversations(plan: CasePlan, files: list[TruthFile]) -> Iterator[Record]:
     copies: dict[str, list[dict[str, object]]] = {}
     for item in files:
-        conversation = (item.content or {}).get("conversation")
-        if isinstance(conversation, str):
-            message_count = (item.content or {}).get("message_count")
-            copies.setdefault(conversation, []).append(
-                {"exhibit": item.exhibit, "path": item.path, "message_count": message_count}
-            )
+        content: dict[str, Any] = dict(item.content or {})
+        # A chat export holds one conversation; a database or a UFDR report lists several.
+        held: list[Any] = [content, *list(content.get("chats", [])), *list(content.get("conversations", []))]
+        for part in held:
+            conversation = part.get("conversation") if isinstance(part, dict) else None
+            if isinstance(conversation, str):
+                copies.setdefault(conversation, []).append(
+                    {"exhibit": item.exhibit, "path": item.path, "message_count": part.get("message_count")}
+                )
     for conversation_id, conversation in plan.conversations.items():
         if conversation_id in copies:
             yield {
