@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from darkroom.formats.runner import _needs_rerun
+from darkroom.formats.coverage import needs_rerun
 from tests.conftest import CliRunner, add_args
 
 
@@ -99,11 +99,11 @@ def test_search_filters_and_bad_queries(case_dir: Path, tmp_path: Path, cli: Cli
 
 def test_rerun_rules() -> None:
     versions = {"telegram-json": "2"}
-    assert _needs_rerun("parsed", "telegram-json", "1", versions, "registry:x")
-    assert not _needs_rerun("parsed", "telegram-json", "2", versions, "registry:x")
-    assert _needs_rerun("unsupported", None, "registry:old", versions, "registry:x")
-    assert not _needs_rerun("unsupported", None, "registry:x", versions, "registry:x")
-    assert not _needs_rerun("parsed", "archive", "1", versions, "registry:x")
+    assert needs_rerun("parsed", "telegram-json", "1", versions, "registry:x")
+    assert not needs_rerun("parsed", "telegram-json", "2", versions, "registry:x")
+    assert needs_rerun("unsupported", None, "registry:old", versions, "registry:x")
+    assert not needs_rerun("unsupported", None, "registry:x", versions, "registry:x")
+    assert not needs_rerun("parsed", "archive", "1", versions, "registry:x")
 
 
 EMAIL_WITH_FORWARD = (

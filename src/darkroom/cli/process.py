@@ -22,7 +22,7 @@ from darkroom.cli.common import (
 from darkroom.store import schema
 
 if TYPE_CHECKING:
-    from darkroom.formats.runner import ParseOutcome
+    from darkroom.formats.worker import ParseOutcome
 
 STATUSES = ("parsed", "unsupported", "failed")
 
