@@ -56,12 +56,5 @@ def iphone_case(seed: int = 1) -> IphoneCase:
     phone = next(e for e in plan.exhibits if e.profile.name == "android-phone" and e.whatsapp_accounts)
     whatsapp_chats = next(chats for chats in phone.chats.values())
     exhibit = replace(phone, profile=IPHONE, chats={SLOT_OF["whatsapp-ios-db"]: whatsapp_chats})
-    ctx = WriteContext(
-        seed=plan.seed,
-        population=plan.population,
-        accounts=plan.accounts,
-        conversations=plan.conversations,
-        address_books=plan.address_books,
-        attachments=plan.media.attachments,
-    )
+    ctx = plan.write_context()
     return IphoneCase(plan, ctx, exhibit)

@@ -14,7 +14,7 @@ from darkroom.formats.base import ParseContext, ParsedAccount, ParsedConversatio
 from darkroom.identifiers.normalize import normalize_handle
 from darkroom.synth.accounts import account_key
 from darkroom.synth.artefacts.android_sms_db import AndroidSmsDbWriter
-from darkroom.synth.artefacts.base import SlotJob, TruthFile, WriteContext
+from darkroom.synth.artefacts.base import SlotJob, TruthFile
 from darkroom.synth.exhibits import ArtefactSlot, ExhibitPlan
 from darkroom.synth.plan import CasePlan, plan_case
 from darkroom.synth.rng import derive_rng
@@ -29,14 +29,7 @@ def plan() -> CasePlan:
 
 
 def _write(plan: CasePlan, exhibit: ExhibitPlan, root: Path) -> list[TruthFile]:
-    ctx = WriteContext(
-        seed=plan.seed,
-        population=plan.population,
-        accounts=plan.accounts,
-        conversations=plan.conversations,
-        address_books=plan.address_books,
-        attachments=plan.media.attachments,
-    )
+    ctx = plan.write_context()
     job = SlotJob(replace(exhibit, profile=replace(exhibit.profile, slots=(SLOT,))), SLOT, (), root)
     return AndroidSmsDbWriter().write(
         job, derive_rng(plan.seed, "writer", SLOT.writer, exhibit.ref, "0"), ctx

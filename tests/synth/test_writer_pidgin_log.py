@@ -30,14 +30,7 @@ def plans() -> list[CasePlan]:
 
 
 def _context(plan: CasePlan) -> WriteContext:
-    return WriteContext(
-        seed=plan.seed,
-        population=plan.population,
-        accounts=plan.accounts,
-        conversations=plan.conversations,
-        address_books=plan.address_books,
-        attachments=plan.media.attachments,
-    )
+    return plan.write_context()
 
 
 def _write(plan: CasePlan, exhibit: ExhibitPlan, root: Path) -> list[TruthFile]:

@@ -37,14 +37,7 @@ def plan() -> CasePlan:
 
 
 def _context(plan: CasePlan) -> WriteContext:
-    return WriteContext(
-        seed=plan.seed,
-        population=plan.population,
-        accounts=plan.accounts,
-        conversations=plan.conversations,
-        address_books=plan.address_books,
-        attachments=plan.media.attachments,
-    )
+    return plan.write_context()
 
 
 def _phone(plan: CasePlan) -> ExhibitPlan:

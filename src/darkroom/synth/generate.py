@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from darkroom.synth.archives import member_path, pack_tar_gz, pack_zip, zip_time
-from darkroom.synth.artefacts import WRITERS, SlotJob, TruthFile, WriteContext
+from darkroom.synth.artefacts import WRITERS, SlotJob, TruthFile
 from darkroom.synth.errors import OutputNotEmpty
 from darkroom.synth.exhibits import FIRST_SEIZURE, ExhibitPlan
 from darkroom.synth.hashsets import write_known_csv
@@ -106,14 +106,7 @@ def _pin_mtime(path: Path, when: datetime) -> None:
 
 def _write_exhibits(plan: CasePlan, roots: Mapping[str, Path], report: Progress) -> list[TruthFile]:
     """Run every slot's writer on every exhibit."""
-    ctx = WriteContext(
-        seed=plan.seed,
-        population=plan.population,
-        accounts=plan.accounts,
-        conversations=plan.conversations,
-        address_books=plan.address_books,
-        attachments=plan.media.attachments,
-    )
+    ctx = plan.write_context()
     files: list[TruthFile] = []
     for number, exhibit in enumerate(plan.exhibits, start=1):
         roots[exhibit.ref].mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from darkroom.synth.accounts import AccountBook, build_accounts
+from darkroom.synth.artefacts.base import WriteContext
 from darkroom.synth.contacts import AddressBook, build_address_books
 from darkroom.synth.conversations import plan_conversations, with_message_counts
 from darkroom.synth.exhibits import ExhibitPlan, owner_patterns, plan_exhibits
@@ -37,6 +38,17 @@ class CasePlan:
     conversations: Mapping[str, Conversation]
     exhibits: tuple[ExhibitPlan, ...]
     media: MediaPlan
+
+    def write_context(self) -> WriteContext:
+        """What every artefact writer reads of the plan."""
+        return WriteContext(
+            seed=self.seed,
+            population=self.population,
+            accounts=self.accounts,
+            conversations=self.conversations,
+            address_books=self.address_books,
+            attachments=self.media.attachments,
+        )
 
 
 def plan_case(profile: ScaleProfile, seed: int) -> CasePlan:
