@@ -6,7 +6,7 @@ and the migrations cannot drift apart unnoticed.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table, Text
+from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, Table, Text
 
 metadata = MetaData()
 
@@ -168,4 +168,146 @@ contacts = Table(
     Column("exhibit_id", Integer, nullable=False),
     Column("file_id", Integer, nullable=False),
     Column("locator", Text, nullable=False),
+)
+
+# Media (0004) --------------------------------------------------------------------------
+
+media = Table(
+    "media",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("media_kind", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("error", Text),
+    Column("analyser_version", Text, nullable=False),
+    Column("analysed_at_utc", Text, nullable=False),
+    Column("width", Integer),
+    Column("height", Integer),
+    Column("duration_s", Float),
+    Column("codec", Text),
+    Column("frame_hash_method", Text),
+    Column("pdq_hex", Text),
+    Column("pdq_quality", Integer),
+    Column("exif_make", Text),
+    Column("exif_model", Text),
+    Column("exif_body_serial", Text),
+    Column("exif_lens", Text),
+    Column("exif_software", Text),
+    Column("exif_taken_at", Text),
+    Column("gps_lat", Float),
+    Column("gps_lon", Float),
+    Column("exif_json", Text, nullable=False),
+    Column("thumbnail_path", Text),
+)
+
+media_hashes = Table(
+    "media_hashes",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("form", Integer, primary_key=True),
+    Column("at_s", Float),
+    Column("pdq", LargeBinary, nullable=False),
+    Column("quality", Integer, nullable=False),
+)
+
+hashsets = Table(
+    "hashsets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("scheme", Text, nullable=False),
+    Column("source_path", Text, nullable=False),
+    Column("source_sha256", Text, nullable=False),
+    Column("source_size", Integer, nullable=False),
+    Column("known_good", Integer, nullable=False),
+    Column("entry_count", Integer, nullable=False),
+    Column("skipped_count", Integer, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("error", Text),
+    Column("imported_at_utc", Text, nullable=False),
+    Column("imported_by", Text, nullable=False),
+)
+
+hashset_entries = Table(
+    "hashset_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hashset_id", Integer, nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("md5", Text),
+    Column("sha1", Text),
+    Column("sha256", Text),
+    Column("pdq", LargeBinary),
+    Column("pdq_quality", Integer),
+    Column("photodna", Text),
+    Column("category", Text),
+    Column("series", Text),
+    Column("victim_identified", Integer),
+    Column("offender_identified", Integer),
+    Column("is_distributed", Integer),
+    Column("source_media_id", Text),
+    Column("extra_json", Text, nullable=False),
+)
+
+category_map = Table(
+    "category_map",
+    metadata,
+    Column("scheme", Text, primary_key=True),
+    Column("source_value", Text, primary_key=True),
+    Column("category", Text, nullable=False),
+)
+
+media_matches = Table(
+    "media_matches",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("entry_id", Integer, primary_key=True),
+    Column("match_kind", Text, primary_key=True),
+    Column("distance", Integer, nullable=False),
+    Column("form", Integer),
+    Column("matched_at_utc", Text, nullable=False),
+)
+
+media_series = Table(
+    "media_series",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("series_key", Text, nullable=False),
+    Column("file_count", Integer, nullable=False),
+    Column("distinct_count", Integer, nullable=False),
+    Column("representative_file_id", Integer, nullable=False),
+    Column("computed_at_utc", Text, nullable=False),
+)
+
+media_series_members = Table(
+    "media_series_members",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("series_id", Integer, nullable=False),
+    Column("distance_to_representative", Integer),
+)
+
+media_reviews = Table(
+    "media_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_id", Integer, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("from_review_id", Integer),
+    Column("distance", Integer),
+    Column("reason", Text),
+    Column("actor", Text, nullable=False),
+    Column("at_utc", Text, nullable=False),
+    Column("audit_seq", Integer),
+)
+
+media_message_links = Table(
+    "media_message_links",
+    metadata,
+    Column("file_id", Integer, primary_key=True),
+    Column("message_id", Integer, primary_key=True),
+    Column("attachment_id", Integer),
+    Column("link_kind", Text, nullable=False),
 )

@@ -1,0 +1,1 @@
+"""Media: PDQ hashing, EXIF, thumbnails, hash sets, matching, series and review."""
