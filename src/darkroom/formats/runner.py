@@ -10,11 +10,8 @@ copies inside the case folder (`derived/working/FILE_ID/`); a database keeps its
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +37,7 @@ from darkroom.identifiers.stage import run_identifier_stage
 from darkroom.store import CaseStore, schema
 from darkroom.store.records import FileSource, RecordWriter, forget_file
 from darkroom.timeutil import to_iso, utc_now
+from darkroom.workers import run_pool
 
 
 class ProcessInterrupted(DarkroomError):
@@ -130,72 +128,10 @@ def _store_outcome(
             )
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads and connections
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-def _parse_alone(task: ParseTask) -> ParseOutcome:
-    """Re-run one file in a pool of its own, to tell the file that kills its process from bystanders."""
-    with _new_pool(1) as pool:
-        try:
-            return pool.submit(parse_file, task).result()
-        except BrokenProcessPool as err:
-            return ParseOutcome(
-                task.file_id, "failed", error=f"the parser process died while reading this file ({err})"
-            )
-
-
-def _run_pool(
-    tasks: Iterator[tuple[ParseTask, bool]],
-    workers: int,
-    on_done: Callable[[ParseTask, ParseOutcome, bool], None],
-) -> None:
-    """Parse in worker processes with a bounded number of files in flight. A process that dies
-    (a crash in native code, the OOM killer) fails only the file it was reading; the run goes on."""
-    pool = _new_pool(workers)
-    running: dict[Future[ParseOutcome], tuple[ParseTask, bool]] = {}
-    exhausted = False
-    try:
-        while running or not exhausted:
-            while not exhausted and len(running) < workers * 4:
-                try:
-                    task, rerun = next(tasks)
-                except StopIteration:
-                    exhausted = True
-                    break
-                running[pool.submit(parse_file, task)] = (task, rerun)
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken: list[tuple[ParseTask, bool]] = []
-            for future in done:
-                task, rerun = running.pop(future)
-                try:
-                    on_done(task, future.result(), rerun)
-                except BrokenProcessPool:
-                    broken.append((task, rerun))
-            if broken:
-                broken.extend(running.values())
-                running.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                for task, rerun in broken:
-                    on_done(task, _parse_alone(task), rerun)
-                pool = _new_pool(workers)
-    except KeyboardInterrupt:
-        _stop_now(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _stop_now(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C: end the workers at once; the files they were reading stay unparsed (nothing of them
-    was committed) and are parsed on the next run."""
-    workers = list((pool._processes or {}).values())  # no public API for this before Python 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
+def _died(task: ParseTask, reason: str) -> ParseOutcome:
+    return ParseOutcome(
+        task.file_id, "failed", error=f"the parser process died while reading this file ({reason})"
+    )
 
 
 def process_case(
@@ -232,7 +168,7 @@ def process_case(
 
     gc.disable()  # receiving and writing millions of records; collected once at the end
     try:
-        _run_pool(iter(tasks), workers or max(1, os.cpu_count() or 1), done)
+        run_pool(parse_file, iter(tasks), workers or max(1, os.cpu_count() or 1), done, _died)
     except KeyboardInterrupt as err:
         with store.write() as conn:
             audit.append(conn, actor, "process.interrupted", "case", {"processed": summary.processed})
