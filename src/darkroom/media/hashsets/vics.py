@@ -78,7 +78,7 @@ class VicsLayout:
     version: str | None
     model: str | None
     layout: Layout
-    structure_seen: bool
+    value_seen: bool
 
     @property
     def scheme(self) -> str:
@@ -90,6 +90,7 @@ class VicsLayout:
 class _HeadScan:
     context: str | None = None
     layout: Layout | None = None
+    value_seen: bool = False
 
 
 def _scan_head(head: bytes) -> _HeadScan:
@@ -98,7 +99,9 @@ def _scan_head(head: bytes) -> _HeadScan:
     previous: tuple[str, str, object] = ("", "", None)
     try:
         for prefix, event, value in ijson.parse(io.BytesIO(head)):
-            if prefix in CONTEXT_KEYS and event == "string" and isinstance(value, str):
+            if prefix == "" and event == "map_key" and value == "value":
+                scan.value_seen = True
+            elif prefix in CONTEXT_KEYS and event == "string" and isinstance(value, str):
                 scan.context = scan.context or value
             elif prefix == "value.item" and event == "map_key" and scan.layout is None:
                 scan.layout = "Media" if value in _MEDIA_KEYS else scan.layout
@@ -140,7 +143,7 @@ def describe(path: Path) -> VicsLayout:
         version=match["version"] if match else None,
         model=match["model"] if match else None,
         layout=layout,
-        structure_seen=scan.layout is not None,
+        value_seen=scan.value_seen,
     )
 
 
@@ -176,7 +179,7 @@ class VicsReader:
                 if layout.layout == "Cases":
                     yield from self._read_cases(stream, ctx)
                 else:
-                    yield from self._read_media_list(stream, ctx)
+                    yield from self._read_media_list(stream, ctx, layout.value_seen)
             except ijson.JSONError as err:
                 msg = (
                     f"{path.name} is not complete, valid JSON (it ends early or is malformed within "
@@ -184,12 +187,15 @@ class VicsReader:
                 )
                 raise InvalidInput(msg) from err
 
-    def _read_media_list(self, stream: IO[bytes], ctx: ReadContext) -> Iterator[HashEntry]:
+    def _read_media_list(self, stream: IO[bytes], ctx: ReadContext, value_seen: bool) -> Iterator[HashEntry]:
         count = 0
         for count, media in enumerate(ijson.items(stream, "value.item", use_float=True), 1):
             entry = _entry_or_skip(media, f"value[{count - 1}]", ctx)
             if entry is not None:
                 yield entry
+        if count == 0 and not value_seen:
+            msg = "the file has no VICS `value` array of Media entries"
+            raise InvalidInput(msg)
         if count == 0:
             ctx.facts.notes.append("the file holds no Media entries")
 
