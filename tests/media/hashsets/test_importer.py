@@ -191,12 +191,16 @@ def test_unusable_inputs_are_refused_before_anything_is_written(store: CaseStore
         import_hashset(store, tmp_path / "missing.json", "vics", None, "examiner1")
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"")
-    with pytest.raises(InvalidInput, match="empty"):
-        import_hashset(store, empty, None, None, "examiner1")
+    for fmt in (None, "vics", "csv", "nsrl"):
+        with pytest.raises(InvalidInput, match="empty"):
+            import_hashset(store, empty, fmt, None, "examiner1")
+    vics = write_json(tmp_path / "set.json", vics_document([vics_media(1)]))
     with pytest.raises(InvalidInput, match="--delimiter"):
-        import_hashset(store, empty, "vics", None, "examiner1", delimiter=";")
+        import_hashset(store, vics, "vics", None, "examiner1", delimiter=";")
     with pytest.raises(InvalidInput, match="needs a name"):
-        import_hashset(store, empty, "vics", "  ", "examiner1")
+        import_hashset(store, vics, "vics", "  ", "examiner1")
+    with pytest.raises(InvalidInput, match="unknown hash-set format"):
+        import_hashset(store, vics, "hashkeeper", None, "examiner1")
     assert list_hashsets(store) == []
 
 

@@ -97,3 +97,10 @@ def test_detect(tmp_path: Path) -> None:
     assert reader.detect(v2, v2.read_bytes()) == 1.0
     assert reader.detect(v3, v3.read_bytes()[:4096]) == 1.0
     assert reader.detect(tmp_path / "x.csv", b"md5,sha1\n") == 0.0
+
+
+def test_an_empty_file_is_not_an_rds(tmp_path: Path) -> None:
+    path = tmp_path / "NSRLFile.txt"
+    path.write_bytes(b"")
+    with pytest.raises(InvalidInput, match="not an NSRL RDSv2"):
+        read_all(path)

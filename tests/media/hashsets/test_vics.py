@@ -179,3 +179,10 @@ def test_detect(tmp_path: Path) -> None:
     assert 0.5 < reader.detect(tmp_path / "a.json", without_context) < 0.9
     assert reader.detect(tmp_path / "a.csv", b"md5,sha1\n") == 0.0
     assert reader.detect(tmp_path / "a.json", b"") == 0.0
+
+
+def test_an_empty_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(b"")
+    with pytest.raises(InvalidInput):
+        read_all(path)

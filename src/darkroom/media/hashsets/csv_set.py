@@ -56,6 +56,7 @@ _KNOWN_COLUMNS = {
     "isdistributed": "is_distributed",
     "mediaid": "media_id",
 }
+_COLUMN_FIELDS = frozenset(_KNOWN_COLUMNS.values())
 _NSRL_MARKERS = frozenset({"crc32", "productcode", "opsystemcode"})
 
 
@@ -162,8 +163,9 @@ def row_entry(cells: dict[str, str], locator: str) -> HashEntry:
             flags[column] = parse_flag(cells.get(column))
         except ValueError:
             flags[column], unreadable[column] = None, cells.get(column)
-    known = {*HASH_COLUMNS, *FLAG_COLUMNS, "pdq_quality", "category", "series", "media_id"}
-    extra: dict[str, object] = {key: value for key, value in cells.items() if key not in known and value}
+    extra: dict[str, object] = {
+        key: value for key, value in cells.items() if key not in _COLUMN_FIELDS and value
+    }
     if unreadable:
         extra["unreadable"] = unreadable
     return HashEntry(

@@ -101,6 +101,7 @@ class HashSetInfo:
 @dataclass(frozen=True, slots=True)
 class _Started:
     hashset_id: int
+    source_sha256: str
     same_source_as: tuple[str, ...]
     replaced_failed_import: bool
 
@@ -124,6 +125,9 @@ def import_hashset(
     path = path.expanduser()
     if not path.is_file():
         msg = f"{path} is not a file"
+        raise InvalidInput(msg)
+    if path.stat().st_size == 0:
+        msg = f"{path.name} is empty"
         raise InvalidInput(msg)
     reader = _choose_reader(path, fmt, delimiter)
     set_name = (name if name is not None else path.stem).strip()
@@ -241,7 +245,7 @@ def _start(
                 "actor": actor,
             },
         )
-        return _Started(int(inserted.lastrowid), same_source_as, existing is not None)
+        return _Started(int(inserted.lastrowid), sha256_hex, same_source_as, existing is not None)
 
 
 def _entry_row(hashset_id: int, entry: HashEntry) -> tuple[Any, ...]:
@@ -332,7 +336,14 @@ def _record_failure(
             ),
             {"error": message, "skipped": ctx.skipped_count, "id": started.hashset_id},
         )
-        details = {"name": name, "format": reader.name, "status": "failed", "error": message}
+        details = {
+            "name": name,
+            "format": reader.name,
+            "status": "failed",
+            "error": message,
+            "source_sha256": started.source_sha256,
+            "skipped_count": ctx.skipped_count,
+        }
         audit.append(conn, actor, "hashset.import", f"hashset:{started.hashset_id}", details)
 
 

@@ -31,6 +31,14 @@ _RDSV2_PREFIX = b'"SHA-1","MD5","CRC32","FileName"'
 _FETCH_ROWS = 10_000
 
 
+_TABLE_INFO = "PRAGMA table_info({})"
+
+
+def _quoted(identifier: str) -> str:
+    """An SQL identifier quoted for SQLite (a seized or downloaded database may name tables oddly)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """The database opened so SQLite never writes to it or beside it."""
     uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
@@ -46,7 +54,7 @@ def rdsv3_tables(path: Path) -> dict[str, set[str]]:
                 for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
             ]
             return {
-                name.upper(): {str(col[1]).lower() for col in db.execute(f'PRAGMA table_info("{name}")')}
+                name.upper(): {str(col[1]).lower() for col in db.execute(_TABLE_INFO.format(_quoted(name)))}
                 for name in names
             }
     except sqlite3.DatabaseError as err:

@@ -66,6 +66,7 @@ _FLAG_KEYS = {
     "IsDistributed": "is_distributed",
 }
 _CASE_MEDIA = "value.item.Media.item"
+_CASE_NOTES = 50
 _HASH_NAME_KINDS = {"md5": "md5", "sha1": "sha1", "sha256": "sha256", "pdq": "pdq", "photodna": "photodna"}
 _CONSUMED_KEYS = frozenset({*_HASH_KEYS, *_FLAG_KEYS, "MediaID", "Category", "Series", "MediaFiles"})
 
@@ -105,7 +106,7 @@ def _scan_head(head: bytes) -> _HeadScan:
                 scan.context = scan.context or value
             elif prefix == "value.item" and event == "map_key" and scan.layout is None:
                 scan.layout = "Media" if value in _MEDIA_KEYS else scan.layout
-            elif previous[:3] == ("value.item", "map_key", "Media") and event == "start_array":
+            elif previous == ("value.item", "map_key", "Media") and event == "start_array":
                 scan.layout = "Cases"
             if scan.context and scan.layout:
                 break
@@ -183,7 +184,7 @@ class VicsReader:
             except ijson.JSONError as err:
                 msg = (
                     f"{path.name} is not complete, valid JSON (it ends early or is malformed within "
-                    f"the first {counting.bytes_read} bytes): {err}"
+                    f"the first {counting.bytes_read} bytes): {_parser_message(err)}"
                 )
                 raise InvalidInput(msg) from err
 
@@ -220,10 +221,19 @@ class VicsReader:
                     builder = None
             elif prefix == "value.item" and event == "start_map":
                 case_index, media_index = case_index + 1, -1
-            elif prefix == "value.item.CaseID" and event in ("string", "number"):
+            elif prefix == "value.item.CaseID" and event in ("string", "number") and case_index < _CASE_NOTES:
                 ctx.facts.notes.append(f"case value[{case_index}]: CaseID {value}")
         if case_index < 0:
             ctx.facts.notes.append("the file holds no cases")
+
+
+def _parser_message(err: Exception) -> str:
+    """The first line of a yajl error (the rest quotes the file around the fault, sometimes as bytes)."""
+    detail = err.args[0] if err.args else err
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    lines = str(detail).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
 
 
 def _entry_or_skip(media: object, locator: str, ctx: ReadContext) -> HashEntry | None:
