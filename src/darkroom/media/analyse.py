@@ -47,7 +47,7 @@ class MediaFacts:
     exif: ExifFacts
     thumbnail_jpeg: bytes | None  # already greyscale and blurred, at most 256 px
     image_format: str | None = None  # images: Pillow's format name (JPEG, PNG …)
-    notes: tuple[str, ...] = ()  # non-fatal problems: undecodable video packets, truncated end …
+    notes: tuple[str, ...] = ()  # non-fatal problems: decoder warnings, undecodable video packets …
 
 
 def media_kind_of(mime_type: str) -> MediaKind | None:
@@ -88,6 +88,7 @@ def _analyse_image(path: Path) -> MediaFacts:
         exif=decoded.exif,
         thumbnail_jpeg=blurred_thumbnail(decoded.image),
         image_format=decoded.image_format,
+        notes=decoded.notes,
     )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import struct
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -31,7 +31,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from darkroom.errors import MediaError
-from darkroom.media.exif import EXIF_READ_ERRORS, ExifFacts, exif_facts_of
+from darkroom.media.exif import EXIF_READ_ERRORS, ExifFacts, data_warnings, exif_facts_of
 
 DRAFT_MIN_SIDE: Final = 384
 _ORIENTATION_TAG: Final = 0x0112
@@ -76,6 +76,7 @@ class DecodedImage:
     image_format: str  # Pillow's format name: JPEG, PNG, GIF, WEBP, TIFF, BMP …
     orientation: int  # the EXIF orientation that was applied (1 = none)
     exif: ExifFacts
+    notes: tuple[str, ...] = ()  # what the decoder warned about (corrupt EXIF, odd chunks …)
 
     def pixels(self) -> npt.NDArray[np.uint8]:
         """C-contiguous uint8 array (height, width, 3), the layout pdqhash requires."""
@@ -86,23 +87,27 @@ def decode_image(path: Path, *, min_side: int | None = DRAFT_MIN_SIDE) -> Decode
     """Decode the first frame of an image file; min_side=None decodes at full size.
 
     Raises MediaError for anything Pillow cannot decode: unknown format, truncation, corruption,
-    or a declared size beyond Pillow's decompression-bomb limit (2 x Image.MAX_IMAGE_PIXELS).
+    a declared size beyond Pillow's decompression-bomb limit (2 x Image.MAX_IMAGE_PIXELS), or
+    more than Image.MAX_IMAGE_PIXELS to decode after JPEG draft scaling. What Pillow only warns
+    about (corrupt EXIF, odd chunks) becomes `notes`, never a printed warning.
     """
-    try:
-        with _open(path) as image:
-            return _decode_opened(image, min_side)
-    except MediaError:
-        raise
-    except DECODE_ERRORS as err:
-        raise MediaError(f"cannot decode image: {_describe(err)}") from err
-
-
-def _open(path: Path) -> Image.Image:
-    # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that. The warning band holds real
-    # 100-megapixel camera photos, so it is silenced here; the error stays a MediaError.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        return Image.open(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with Image.open(path) as image:
+                decoded = _decode_opened(image, min_side)
+        except MediaError:
+            raise
+        except DECODE_ERRORS as err:
+            raise MediaError(f"cannot decode image: {_describe(err)}") from err
+    notes = data_warnings(caught)
+    if not notes:
+        return decoded
+    exif_notes = [note for note in notes if "exif" in note.lower()]
+    exif = decoded.exif
+    if exif_notes and "exif_error" not in exif.other:
+        exif = replace(exif, other={**exif.other, "exif_error": "; ".join(exif_notes)})
+    return replace(decoded, exif=exif, notes=notes)
 
 
 def _decode_opened(image: Image.Image, min_side: int | None) -> DecodedImage:
@@ -112,6 +117,7 @@ def _decode_opened(image: Image.Image, min_side: int | None) -> DecodedImage:
     image_format = image.format or "unknown"
     if min_side is not None and image_format == "JPEG":
         image.draft("RGB", (min_side, min_side))
+    _check_decoded_size(image)
     image.load()
     exif = exif_facts_of(image)
     orientation = _orientation(image)
@@ -125,14 +131,23 @@ def _decode_opened(image: Image.Image, min_side: int | None) -> DecodedImage:
     return DecodedImage(upright, full_width, full_height, image_format, orientation, exif)
 
 
+def _check_decoded_size(image: Image.Image) -> None:
+    """Refuse to allocate more than Image.MAX_IMAGE_PIXELS for the pixels actually decoded (a JPEG
+    after draft is much smaller than declared; a 100-megapixel PNG is not)."""
+    limit = Image.MAX_IMAGE_PIXELS
+    width, height = image.size
+    if limit is not None and width * height > limit:
+        raise MediaError(
+            f"possible decompression bomb: {width}x{height} pixels to decode exceeds the limit of {limit}"
+        )
+
+
 def _orientation(image: Image.Image) -> int:
     """The EXIF orientation 1..8; an unreadable or absent tag means 1 (as stored)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            value = image.getexif().get(_ORIENTATION_TAG)
-        except EXIF_READ_ERRORS:
-            return 1
+    try:
+        value = image.getexif().get(_ORIENTATION_TAG)
+    except EXIF_READ_ERRORS:
+        return 1
     return value if isinstance(value, int) and value in _UPRIGHT else 1
 
 

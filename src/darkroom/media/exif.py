@@ -1,7 +1,8 @@
 """EXIF clues that tie a photo to a camera, a place and a time, read with Pillow's EXIF reader.
 
 Broken EXIF never fails a file: what cannot be read is named in `ExifFacts.other` (keys
-"exif_error", "gps_error", "exif_warning") and the rest of the analysis goes on.
+"exif_error" for the block, "gps_error" for the position) and the rest of the analysis goes on;
+the other facts hold whatever could still be read.
 """
 
 from __future__ import annotations
@@ -76,16 +77,31 @@ class ExifFacts:
 
 
 def exif_facts_of(image: Image.Image) -> ExifFacts:
-    """The EXIF facts of an opened image; a damaged EXIF block gives empty facts plus other["exif_error"]."""
+    """The EXIF facts of an opened image; a damaged block gives what was readable plus other["exif_error"]."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             facts = _read_facts(image.getexif())
         except EXIF_READ_ERRORS as err:
             facts = ExifFacts(other={"exif_error": _describe(err)})
-    if caught:
-        facts.other["exif_warning"] = _clip("; ".join(sorted({str(w.message) for w in caught})))
+    problems = data_warnings(caught)
+    if problems and "exif_error" not in facts.other:
+        facts.other["exif_error"] = _clip("; ".join(problems))
     return facts
+
+
+def data_warnings(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    """The messages of what Pillow warned about the file's data (corrupt EXIF, odd chunks);
+    deprecations are warned again, so recording warnings never hides them from developers."""
+    messages: list[str] = []
+    for warning in caught:
+        if issubclass(warning.category, DeprecationWarning | PendingDeprecationWarning | FutureWarning):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        elif not issubclass(warning.category, Image.DecompressionBombWarning | ResourceWarning):
+            text = str(warning.message).strip()
+            if text and text not in messages:
+                messages.append(text)
+    return tuple(messages)
 
 
 def _read_facts(exif: Image.Exif) -> ExifFacts:
@@ -175,7 +191,7 @@ def _signed_degrees(value: object, ref: object, refs: str, limit: float) -> floa
     if degrees > limit:
         raise ValueError(f"GPS {axis} {degrees:.6f} is out of range")
     hemisphere = (_text(ref) or "").upper()[:1]
-    if hemisphere not in refs:
+    if hemisphere not in tuple(refs):
         raise ValueError(f"GPS {axis} reference {_clip(repr(ref))} is not one of {', '.join(refs)}")
     return -degrees if hemisphere == refs[1] else degrees
 

@@ -30,6 +30,8 @@ SAMPLE_INTERVAL_S: Final = 1.0
 # Past this many undecodable packets the file is treated as not a video at all.
 MAX_PACKET_ERRORS: Final = 100
 _OPEN_ERRORS: Final = (av.FFmpegError, OSError, ValueError, UnicodeDecodeError, MemoryError)
+# PyAV raises IndexError when a damaged MPEG-TS seems to open a new stream mid-file.
+_DEMUX_ERRORS: Final = (av.FFmpegError, ValueError, OSError, IndexError, KeyError, MemoryError)
 _EPSILON_S: Final = 1e-6
 
 
@@ -141,7 +143,7 @@ def _packets(
             packet = next(demuxer)
         except StopIteration:
             return
-        except (av.FFmpegError, ValueError, OSError) as err:
+        except _DEMUX_ERRORS as err:
             notes.append(f"container stops early: {_describe(err)}")
             return
         yield packet
