@@ -8,7 +8,8 @@ DarkroomError                 root; the CLI prints its message, never a tracebac
  ├── InvalidInput             a bad option value (time zone, region, date)
  ├── EvidenceError            exhibit reference reused, source missing or changed kind
  ├── IntegrityError           verification or audit-chain check failed (findings attached)
- └── WrongFormat              a parser was handed a file of another format
+ ├── WrongFormat              a parser was handed a file of another format
+ └── MediaError               an image or video cannot be decoded (corrupt, truncated, a bomb)
 """
 
 from __future__ import annotations
@@ -66,3 +67,11 @@ class WrongFormat(DarkroomError):
 
 class DamagedDatabase(DarkroomError):
     """A file with the SQLite header whose schema or pages SQLite cannot read (truncated, corrupt)."""
+
+
+class MediaError(DarkroomError):
+    """An image or video cannot be decoded; `reason` names what is wrong, never pixel content."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

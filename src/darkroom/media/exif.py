@@ -1,0 +1,254 @@
+"""EXIF clues that tie a photo to a camera, a place and a time, read with Pillow's EXIF reader.
+
+Broken EXIF never fails a file: what cannot be read is named in `ExifFacts.other` (keys
+"exif_error" for the block, "gps_error" for the position) and the rest of the analysis goes on;
+the other facts hold whatever could still be read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Final
+
+from PIL import ExifTags, Image, TiffImagePlugin
+
+# What Pillow's EXIF/TIFF reader raises on a damaged block (found by fuzzing mutated EXIF).
+EXIF_READ_ERRORS: Final = (
+    SyntaxError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    OSError,
+    EOFError,
+    struct.error,
+    ZeroDivisionError,
+    OverflowError,
+    AttributeError,
+    RecursionError,
+)
+
+_IFD0_MAKE: Final = 0x010F
+_IFD0_MODEL: Final = 0x0110
+_IFD0_SOFTWARE: Final = 0x0131
+_IFD0_CAMERA_SERIAL: Final = 0xC62F  # DNG CameraSerialNumber
+_EXIF_DATETIME_ORIGINAL: Final = 0x9003
+_EXIF_DATETIME_DIGITIZED: Final = 0x9004
+_EXIF_OFFSET_ORIGINAL: Final = 0x9011
+_EXIF_OFFSET_DIGITIZED: Final = 0x9012
+_EXIF_BODY_SERIAL: Final = 0xA431
+_EXIF_LENS_MODEL: Final = 0xA434
+_GPS_LAT_REF: Final = 1
+_GPS_LAT: Final = 2
+_GPS_LON_REF: Final = 3
+_GPS_LON: Final = 4
+_FUJIFILM_INTERNAL_SERIAL: Final = 0x0010
+# Tags never copied into `other`: IFD pointers, binary blobs and embedded-thumbnail offsets.
+_SKIPPED_TAGS: Final = frozenset(
+    {0x8769, 0x8825, 0xA005, 0x927C, 0xC4A5, 0x9286, 0x0201, 0x0202, 0x02BC, 0x8773, 0x83BB, 0x9C9B}
+)
+_MAX_VALUE_CHARS: Final = 300
+_MAX_SEQUENCE_ITEMS: Final = 16
+_EXIF_DATETIME: Final = re.compile(r"^\s*(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+_UTC_OFFSET: Final = re.compile(r"^[+-]\d{2}:\d{2}$")
+_MAX_LATITUDE: Final = 90.0
+_MAX_LONGITUDE: Final = 180.0
+
+
+@dataclass(frozen=True, slots=True)
+class ExifFacts:
+    """Camera, time and place as the file's EXIF states them; `other` keeps the remaining readable tags."""
+
+    make: str | None = None
+    model: str | None = None
+    body_serial: str | None = None
+    lens: str | None = None
+    software: str | None = None
+    taken_at: str | None = None  # camera-local "2024-05-01T13:45:10", "+02:00" appended when recorded
+    gps_lat: float | None = None  # decimal degrees, south negative
+    gps_lon: float | None = None  # decimal degrees, west negative
+    other: dict[str, str] = field(default_factory=dict)
+
+
+def exif_facts_of(image: Image.Image) -> ExifFacts:
+    """The EXIF facts of an opened image; a damaged block gives what was readable plus other["exif_error"]."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            facts = _read_facts(image.getexif())
+        except EXIF_READ_ERRORS as err:
+            facts = ExifFacts(other={"exif_error": _describe(err)})
+    problems = data_warnings(caught)
+    if problems and "exif_error" not in facts.other:
+        facts.other["exif_error"] = _clip("; ".join(problems))
+    return facts
+
+
+def data_warnings(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    """The messages of what Pillow warned about the file's data (corrupt EXIF, odd chunks);
+    deprecations are warned again, so recording warnings never hides them from developers."""
+    messages: list[str] = []
+    for warning in caught:
+        if issubclass(warning.category, DeprecationWarning | PendingDeprecationWarning | FutureWarning):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        elif not issubclass(warning.category, Image.DecompressionBombWarning | ResourceWarning):
+            text = str(warning.message).strip()
+            if text and text not in messages:
+                messages.append(text)
+    return tuple(messages)
+
+
+def _read_facts(exif: Image.Exif) -> ExifFacts:
+    ifd0: dict[int, Any] = dict(exif.items())
+    exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    other = _readable_tags(ifd0, ExifTags.TAGS) | _readable_tags(exif_ifd, ExifTags.TAGS)
+    other |= _readable_tags(gps_ifd, ExifTags.GPSTAGS)
+    body_serial = _text(exif_ifd.get(_EXIF_BODY_SERIAL)) or _text(ifd0.get(_IFD0_CAMERA_SERIAL))
+    if body_serial is None:
+        body_serial = _makernote_serial(exif, other)
+    lat, lon = _gps_position(gps_ifd, other)
+    return ExifFacts(
+        make=_text(ifd0.get(_IFD0_MAKE)),
+        model=_text(ifd0.get(_IFD0_MODEL)),
+        body_serial=body_serial,
+        lens=_text(exif_ifd.get(_EXIF_LENS_MODEL)),
+        software=_text(ifd0.get(_IFD0_SOFTWARE)),
+        taken_at=_taken_at(exif_ifd),
+        gps_lat=lat,
+        gps_lon=lon,
+        other=other,
+    )
+
+
+def _makernote_serial(exif: Image.Exif, other: dict[str, str]) -> str | None:
+    """A body serial from the maker notes Pillow decodes (Fujifilm); other makers' notes stay opaque."""
+    makernote = exif.get_ifd(ExifTags.IFD.MakerNote)
+    serial = _text(makernote.get(_FUJIFILM_INTERNAL_SERIAL))
+    if serial is not None:
+        other["body_serial_source"] = "MakerNote InternalSerialNumber"
+    return serial
+
+
+def _taken_at(exif_ifd: Mapping[int, Any]) -> str | None:
+    """DateTimeOriginal (else DateTimeDigitized) in ISO form, camera-local, with its offset if written."""
+    for date_tag, offset_tag in (
+        (_EXIF_DATETIME_ORIGINAL, _EXIF_OFFSET_ORIGINAL),
+        (_EXIF_DATETIME_DIGITIZED, _EXIF_OFFSET_DIGITIZED),
+    ):
+        stamp = _iso_local(_text(exif_ifd.get(date_tag)))
+        if stamp is not None:
+            offset = _text(exif_ifd.get(offset_tag))
+            return stamp + offset if offset is not None and _UTC_OFFSET.match(offset) else stamp
+    return None
+
+
+def _iso_local(raw: str | None) -> str | None:
+    # EXIF writes "2024:05:01 13:45:10"; blanks and "0000:00:00 00:00:00" mean "not set".
+    match = _EXIF_DATETIME.match(raw or "")
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59 and second <= 60):
+        return None
+    if year < 1:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
+def _gps_position(gps_ifd: Mapping[int, Any], other: dict[str, str]) -> tuple[float | None, float | None]:
+    """Latitude and longitude in signed decimal degrees, or (None, None) with a note in other["gps_error"]."""
+    if _GPS_LAT not in gps_ifd and _GPS_LON not in gps_ifd:
+        return None, None
+    try:
+        lat = _signed_degrees(gps_ifd.get(_GPS_LAT), gps_ifd.get(_GPS_LAT_REF), "NS", _MAX_LATITUDE)
+        lon = _signed_degrees(gps_ifd.get(_GPS_LON), gps_ifd.get(_GPS_LON_REF), "EW", _MAX_LONGITUDE)
+    except ValueError as err:
+        other["gps_error"] = _clip(str(err))
+        return None, None
+    return lat, lon
+
+
+def _signed_degrees(value: object, ref: object, refs: str, limit: float) -> float:
+    axis = "latitude" if refs == "NS" else "longitude"
+    if value is None:
+        raise ValueError(f"GPS {axis} is missing")
+    parts = value if isinstance(value, tuple | list) else (value,)
+    if not 1 <= len(parts) <= 3:
+        raise ValueError(f"GPS {axis} has {len(parts)} components, expected degrees, minutes, seconds")
+    degrees = 0.0
+    for part, scale in zip(parts, (1.0, 60.0, 3600.0), strict=False):
+        number = _number(part)
+        if number is None or not math.isfinite(number) or number < 0:
+            raise ValueError(f"GPS {axis} component {_clip(repr(part))} is not a valid number")
+        degrees += number / scale
+    if degrees > limit:
+        raise ValueError(f"GPS {axis} {degrees:.6f} is out of range")
+    hemisphere = (_text(ref) or "").upper()[:1]
+    if hemisphere not in tuple(refs):
+        raise ValueError(f"GPS {axis} reference {_clip(repr(ref))} is not one of {', '.join(refs)}")
+    return -degrees if hemisphere == refs[1] else degrees
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, TiffImagePlugin.IFDRational):
+        if value.denominator == 0:
+            return None
+        return float(value.numerator) / float(value.denominator)
+    if isinstance(value, int | float | Fraction):
+        return float(value)
+    return None
+
+
+def _readable_tags(ifd: Mapping[int, Any], names: Mapping[int, str]) -> dict[str, str]:
+    """Tag name -> printable value for every tag that is text, a number or a short sequence of them."""
+    readable: dict[str, str] = {}
+    for tag, value in ifd.items():
+        if tag in _SKIPPED_TAGS:
+            continue
+        printable = _printable(value)
+        if printable is not None:
+            readable[names.get(tag, f"Tag0x{tag:04X}")] = printable
+    return readable
+
+
+def _printable(value: object) -> str | None:
+    if isinstance(value, tuple | list):
+        if not value or len(value) > _MAX_SEQUENCE_ITEMS:
+            return None
+        items = [_printable(item) for item in value]
+        return None if None in items else ", ".join(str(item) for item in items)
+    if isinstance(value, TiffImagePlugin.IFDRational):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, bool | int | float | Fraction):
+        return str(value)
+    return _text(value)
+
+
+def _text(value: object) -> str | None:
+    """A tag's value as clean text: NULs and padding trimmed, binary or empty values give None."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(value, str):
+        return None
+    cleaned = value.replace("\x00", " ").strip()
+    if not cleaned or not cleaned.isprintable():
+        return None
+    return _clip(cleaned)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
+
+
+def _describe(err: BaseException) -> str:
+    return _clip(f"unreadable EXIF ({type(err).__name__}: {err})")
