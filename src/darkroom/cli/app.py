@@ -8,7 +8,19 @@ import typer
 from rich.text import Text
 
 from darkroom import __version__
-from darkroom.cli import audit, case, comms, demo, evaluate, evidence, identifiers, process
+from darkroom.cli import (
+    analyse,
+    audit,
+    case,
+    comms,
+    demo,
+    evaluate,
+    evidence,
+    hashset,
+    identifiers,
+    media,
+    process,
+)
 from darkroom.cli.common import err
 from darkroom.cli.synth import synth_command
 from darkroom.errors import DarkroomError, IntegrityError
@@ -24,10 +36,13 @@ app.add_typer(case.app, name="case")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(audit.app, name="audit")
 app.add_typer(identifiers.app, name="identifier")
+app.add_typer(hashset.app, name="hashset")
+app.add_typer(media.app, name="media")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)
 app.command("search")(comms.search)
+app.command("analyse")(analyse.analyse)
 app.command("synth")(synth_command)
 app.command("demo")(demo.demo)
 app.command("eval")(evaluate.evaluate)

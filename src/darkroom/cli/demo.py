@@ -47,6 +47,17 @@ def _register_exhibits(store: CaseStore, evidence_dir: Path, truth: dict[str, An
         add_exhibit(store, evidence_dir / exhibit["path"], exhibit["ref"], facts, actor)
 
 
+def _import_hashsets(store: CaseStore, evidence_dir: Path, truth: dict[str, Any], actor: str) -> None:
+    """The known hash sets the generator wrote beside the evidence (its CSV uses VICS codes)."""
+    from darkroom.media.hashsets.importer import import_hashset  # noqa: PLC0415
+
+    for hashset in truth.get("hashsets", []):
+        path = evidence_dir / hashset["path"]
+        err().print(f"importing hash set {hashset['path']} …")
+        scheme = "vics" if hashset["format"] == "csv" else None
+        import_hashset(store, path, hashset["format"], path.stem, actor, scheme=scheme)
+
+
 _SUMMARY_SQL = text(
     "SELECT e.ref, e.file_count, e.total_bytes, "
     "(SELECT COUNT(*) FROM files f WHERE f.exhibit_id = e.id AND f.read_error IS NOT NULL) AS unreadable, "
@@ -82,13 +93,16 @@ def demo(
         bool, typer.Option("--no-serve", help="Do not start the web app afterwards.")
     ] = False,
 ) -> None:
-    """Generate a small synthetic case, create a case, register every exhibit, parse, print a summary."""
+    """Generate a small synthetic case, register every exhibit, parse, analyse media against the
+    generated hash sets, print a summary."""
     actor = actor_name(None)
     out_dir = out_dir.expanduser().resolve()
     _fresh_out_dir(out_dir)
     evidence_dir = out_dir / "evidence"
     err().print(f"generating a small synthetic case (seed {seed}) in {evidence_dir} …")
+    from darkroom.cli.analyse import run_media_analysis  # noqa: PLC0415
     from darkroom.formats.runner import process_case  # noqa: PLC0415 - keeps other commands' start-up fast
+    from darkroom.media.stage import run_media_stage  # noqa: PLC0415
     from darkroom.synth import generate  # noqa: PLC0415
 
     generate(evidence_dir, "small", seed)
@@ -105,6 +119,11 @@ def demo(
         _register_exhibits(store, evidence_dir, truth, actor)
         err().print("parsing every registered file …")
         coverage = process_case(store, actor)
+        err().print("analysing every picture and video …")
+        run_media_stage(store, actor)
+        _import_hashsets(store, evidence_dir, truth, actor)
+        err().print("matching media against the hash sets, series, who sent what …")
+        run_media_analysis(store, actor)
         report = audit.verify_chain(store)
         console = out()
         console.print(_summary(store, truth))
@@ -126,6 +145,8 @@ def demo(
             f"try: darkroom evidence list --case {case_dir}\n"
             f"     darkroom files --status unsupported --case {case_dir}\n"
             f"     darkroom search 'match' --case {case_dir}\n"
+            f"     darkroom media series --case {case_dir}\n"
+            f"     darkroom media list --unknown --case {case_dir}\n"
             f"     darkroom evidence verify --case {case_dir}\n"
             f"     darkroom audit log --case {case_dir}"
         )

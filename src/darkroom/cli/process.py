@@ -23,6 +23,9 @@ from darkroom.store import schema
 
 if TYPE_CHECKING:
     from darkroom.formats.worker import ParseOutcome
+    from darkroom.media.stage import MediaSummary
+    from darkroom.media.worker import MediaOutcome
+    from darkroom.store import CaseStore
 
 STATUSES = ("parsed", "unsupported", "failed")
 
@@ -34,7 +37,8 @@ def process(
         int | None, typer.Option("--workers", help="Parser processes (default: cores).")
     ] = None,
 ) -> None:
-    """Run every registered parser over the files no parser has handled yet (resumable)."""
+    """Run every registered parser over the files no parser has handled yet, then analyse every
+    picture and video (PDQ, EXIF, blurred thumbnail); resumable."""
     from darkroom.formats.runner import process_case  # noqa: PLC0415 - keeps start-up fast
 
     progress = Progress(
@@ -54,10 +58,12 @@ def process(
         failed += outcome.status == "failed"
         progress.update(task, advance=1, failed=failed)
 
-    with opened_case(case) as store, progress:
-        summary = process_case(
-            store, actor_name(actor), workers, lambda total: progress.update(task, total=total), on_file
-        )
+    with opened_case(case) as store:
+        with progress:
+            summary = process_case(
+                store, actor_name(actor), workers, lambda total: progress.update(task, total=total), on_file
+            )
+        media_summary, media_status = _media_stage(store, actor_name(actor), workers)
     console = out()
     console.print(
         f"processed {summary.processed} files this run; identifiers read in {summary.identifier_files} "
@@ -73,6 +79,41 @@ def process(
     console.print(formats)
     if summary.by_status.get("failed") or summary.by_status.get("unsupported"):
         console.print("see what was not read: darkroom files --status failed|unsupported")
+    media = Table("media", "files")
+    for name, count in sorted(media_status.items()):
+        media.add_row(name, str(count))
+    console.print(f"media analysed this run: {media_summary.analysed}, failed: {media_summary.failed}")
+    console.print(media)
+    if any(name.endswith("failed") for name in media_status):
+        console.print("pictures and videos not decoded: darkroom media list --status failed")
+
+
+def _media_stage(store: CaseStore, actor: str, workers: int | None) -> tuple[MediaSummary, dict[str, int]]:
+    """Decode, hash and describe every picture and video (the media stage of `process`)."""
+    from darkroom.media.stage import media_coverage, run_media_stage  # noqa: PLC0415 - start-up
+
+    progress = Progress(
+        TextColumn("[bold]media[/]"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=err(),
+        transient=True,
+    )
+    task = progress.add_task("media", total=None, failed=0)
+    failed = 0
+
+    def on_file(outcome: MediaOutcome) -> None:
+        nonlocal failed
+        failed += outcome.facts is None
+        progress.update(task, advance=1, failed=failed)
+
+    with progress:
+        summary = run_media_stage(
+            store, actor, workers, lambda total: progress.update(task, total=total), on_file
+        )
+    return summary, media_coverage(store)
 
 
 def files(

@@ -35,7 +35,7 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-import pdqhash  # type: ignore[import-untyped]
+import pdqhash
 
 from darkroom.errors import MediaError
 

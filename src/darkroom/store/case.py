@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -177,3 +177,9 @@ def new_row_id(result: CursorResult[Any]) -> int:
         msg = "the insert returned no primary key"
         raise RuntimeError(msg)
     return int(key[0])
+
+
+def execute_many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """One driver-level executemany; nothing at all for no rows (the driver refuses an empty list)."""
+    if rows:
+        conn.exec_driver_sql(sql, list(rows))

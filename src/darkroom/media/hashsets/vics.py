@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal, TypeVar
 
-import ijson  # type: ignore[import-untyped]
-from ijson.common import ObjectBuilder  # type: ignore[import-untyped]
+import ijson
+from ijson.common import ObjectBuilder
 
 from darkroom.errors import InvalidInput
 from darkroom.media.hashsets.base import (
