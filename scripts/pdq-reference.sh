@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Builds ThreatExchange's C++ PDQ reference hasher, pdq-photo-hasher, into .cache/pdq-reference/
 # for tests/media/test_pdq_reference.py, which checks darkroom's PDQ hashes against it.
-# The source is the pdqhash 0.2.8 sdist on PyPI (pinned by SHA-256), which vendors
-# ThreatExchange's pdq/cpp with CImg.h; CImg reads the PPM test images natively, so neither
-# X11 nor ImageMagick is needed. Idempotent: with the binary in place it returns at once.
-# Needs python3 (download) and g++ (installed through apt-get when missing, as root or via sudo).
+# The source is the pdqhash 0.2.8 sdist from PyPI, fetched with `pip download` and pinned by
+# SHA-256; it vendors ThreatExchange's pdq/cpp with CImg.h, and CImg reads the PPM test images
+# natively, so neither X11 nor ImageMagick is needed. Idempotent: with the binary in place it
+# returns at once. Needs python3 with pip or venv, and g++ (installed through apt-get when
+# missing, as root or via sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version=0.2.8
-sdist_url="https://files.pythonhosted.org/packages/98/83/258f070fbe134c2bd6f20dc0a9b142842ff35bc1369a98e7df30b496177b/pdqhash-${version}.tar.gz"
 sdist_sha256=eb9a9de36745937ce3e481a02ce933fe907c84e0b1748c9dfea52c12ca5c1e35
 out=.cache/pdq-reference
 binary="$out/pdq-photo-hasher"
@@ -33,23 +33,26 @@ mkdir -p "$out"
 work=$(mktemp -d "$out/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-echo "pdq-reference: downloading pdqhash-${version}.tar.gz"
-python3 - "$sdist_url" "$sdist_sha256" "$work/sdist.tar.gz" <<'PY'
-import hashlib
-import sys
-import urllib.request
+echo "pdq-reference: downloading the pdqhash ${version} sdist"
+# Any pip will do: the project's venv, python3's own, else a throwaway venv in the build folder.
+if [ -x .venv/bin/python ] && .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  pip_cmd=(.venv/bin/python -m pip)
+elif python3 -m pip --version >/dev/null 2>&1; then
+  pip_cmd=(python3 -m pip)
+else
+  python3 -m venv "$work/venv"
+  pip_cmd=("$work/venv/bin/python" -m pip)
+fi
+# --no-binary for pdqhash only: its build requirements (numpy, Cython) come as wheels.
+"${pip_cmd[@]}" download --quiet --no-deps --no-binary pdqhash -d "$work" "pdqhash==${version}"
+sdist="$work/pdqhash-${version}.tar.gz"
+actual=$(sha256sum "$sdist" | cut -d' ' -f1)
+if [ "$actual" != "$sdist_sha256" ]; then
+  echo "pdq-reference: SHA-256 of $sdist is $actual, expected $sdist_sha256" >&2
+  exit 1
+fi
 
-url, expected, target = sys.argv[1:4]
-with urllib.request.urlopen(url, timeout=60) as response:
-    payload = response.read()
-actual = hashlib.sha256(payload).hexdigest()
-if actual != expected:
-    sys.exit(f"pdq-reference: SHA-256 mismatch for {url}: {actual}, expected {expected}")
-with open(target, "wb") as handle:
-    handle.write(payload)
-PY
-
-tar -xzf "$work/sdist.tar.gz" -C "$work" "pdqhash-${version}/ThreatExchange/pdq/cpp"
+tar -xzf "$sdist" -C "$work" "pdqhash-${version}/ThreatExchange/pdq/cpp"
 root="$work/pdqhash-${version}/ThreatExchange"
 cpp="$root/pdq/cpp"
 

@@ -59,6 +59,17 @@ def test_large_jpeg_is_drafted_but_reports_its_full_size(tmp_path: Path) -> None
     assert hamming(hash_pixels(decoded.pixels())[0], hash_pixels(full.pixels())[0]) <= 10
 
 
+def test_mpo_first_picture_is_drafted_like_a_jpeg(tmp_path: Path) -> None:
+    path = tmp_path / "phone.mpo"
+    second_picture = photo_like(3, 1600, 1200)
+    photo_like(2, 1600, 1200).save(path, format="MPO", save_all=True, append_images=[second_picture])
+    decoded = decode_image(path)
+    assert decoded.image_format == "MPO"
+    assert (decoded.width, decoded.height) == (1600, 1200)
+    assert decoded.image.size == (800, 600)
+    assert hamming(hash_pixels(decoded.pixels())[0], hash_pixels(_pillow_rgb(path))[0]) <= 10
+
+
 def test_small_jpeg_is_decoded_at_full_size(tmp_path: Path) -> None:
     path = _save(scene(2, 640, 480), tmp_path / "vga.jpg", quality=90)
     decoded = decode_image(path)

@@ -142,3 +142,10 @@ def test_evidence_is_opened_read_only(tmp_path: Path) -> None:
     analyse_video(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4"]
+
+
+def test_other_sampling_intervals(tmp_path: Path) -> None:
+    path = write_video(tmp_path / "clip.mp4", seconds=3, fps=10)
+    assert [h.at_s for h in analyse_video(path, interval_s=0.5).hashes] == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
+    with pytest.raises(ValueError, match="positive"):
+        analyse_video(path, interval_s=0)

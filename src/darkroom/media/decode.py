@@ -15,7 +15,8 @@ full size   min side 256         min side 384 (used)  a Lanczos 50% resize, for 
 ==========  ===================  ===================  ===================================
 
 At 384 the drift is the same as any half-size resize; at 256 it doubles. Images whose shorter
-side is below 2 x 384 are decoded at full size (VGA: distance 0).
+side is below 2 x 384 are decoded at full size (VGA: distance 0). Box reduction of other formats
+drifts alike (1600x1200 by 3: max 6 / median 4; 4000x3000 by 4: 6 / 4).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from darkroom.errors import MediaError
 from darkroom.media.exif import EXIF_READ_ERRORS, ExifFacts, data_warnings, exif_facts_of
 
 DRAFT_MIN_SIDE: Final = 384
+# JPEG and MPO (phones' multi-picture JPEG, first picture) decode with libjpeg's DCT scaling.
+_DRAFT_FORMATS: Final = frozenset({"JPEG", "MPO"})
 _ORIENTATION_TAG: Final = 0x0112
 # EXIF orientation -> the transpose that shows the image upright (as ImageOps.exif_transpose does).
 _UPRIGHT: Final = {
@@ -115,7 +118,7 @@ def _decode_opened(image: Image.Image, min_side: int | None) -> DecodedImage:
     if full_width < 1 or full_height < 1:
         raise MediaError(f"image declares an empty size {full_width}x{full_height}")
     image_format = image.format or "unknown"
-    if min_side is not None and image_format == "JPEG":
+    if min_side is not None and image_format in _DRAFT_FORMATS:
         image.draft("RGB", (min_side, min_side))
     _check_decoded_size(image)
     image.load()

@@ -56,6 +56,8 @@ def analyse_video(
     Raises MediaError when the file cannot be opened as a container, holds no video stream or
     yields no decodable frame.
     """
+    if not interval_s > 0:
+        raise ValueError(f"interval_s must be positive, got {interval_s}")
     try:
         container = av.open(str(path), mode="r", metadata_errors="replace")
     except _OPEN_ERRORS as err:
@@ -99,6 +101,8 @@ def _video_stream(container: av.container.InputContainer) -> av.video.stream.Vid
     if not container.streams.video:
         raise MediaError("file holds no video stream")
     stream = container.streams.video[0]
+    if getattr(stream, "codec_context", None) is None:
+        raise MediaError("no decoder for the video stream's codec")
     stream.thread_type = "AUTO"
     return stream
 
@@ -115,17 +119,17 @@ def _decode_all(
     packet_errors = 0
     for packet in _packets(container, stream, notes):
         try:
-            frames = packet.decode()
+            for frame in packet.decode():
+                if isinstance(frame, av.video.frame.VideoFrame):
+                    sampler.offer(frame)
         except (av.FFmpegError, ValueError) as err:
+            # a packet the decoder rejects, or a frame whose pixel format cannot become RGB
             packet_errors += 1
             if packet_errors == 1:
                 notes.append(f"undecodable packet: {_describe(err)}")
             if packet_errors > MAX_PACKET_ERRORS:
                 raise MediaError(f"more than {MAX_PACKET_ERRORS} undecodable packets") from err
             continue
-        for frame in frames:
-            if isinstance(frame, av.video.frame.VideoFrame):
-                sampler.offer(frame)
         if stop_at_good and sampler.good_image is not None:
             break
     if packet_errors > 1:
