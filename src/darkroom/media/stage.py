@@ -87,6 +87,16 @@ def _thumbnail(store: CaseStore, sha256_hex: str | None, facts: MediaFacts) -> s
     return relative
 
 
+def _described(facts: MediaFacts) -> dict[str, object]:
+    """The remaining EXIF tags, with the container format and any decoder notes beside them."""
+    described: dict[str, object] = dict(facts.exif.other)
+    if facts.image_format:
+        described["image_format"] = facts.image_format
+    if facts.notes:
+        described["decoder_notes"] = list(facts.notes)
+    return described
+
+
 def _media_row(outcome: MediaOutcome, thumbnail: str | None, now: str) -> tuple[Any, ...]:
     facts = outcome.facts
     if facts is None:
@@ -98,7 +108,7 @@ def _media_row(outcome: MediaOutcome, thumbnail: str | None, now: str) -> tuple[
         facts.width, facts.height, facts.duration_s, facts.codec, facts.frame_hash_method,
         facts.pdq_hex, facts.pdq_quality, exif.make, exif.model, exif.body_serial, exif.lens,
         exif.software, exif.taken_at, exif.gps_lat, exif.gps_lon,
-        json.dumps(exif.other, ensure_ascii=False, sort_keys=True), thumbnail,
+        json.dumps(_described(facts), ensure_ascii=False, sort_keys=True), thumbnail,
     )  # fmt: skip
 
 
