@@ -254,3 +254,17 @@ def test_hash_set_paths_lie_beside_the_exhibits(small_case: SmallCase) -> None:
     exhibit_paths = [Path(e["path"]) for e in small_case.truth["exhibits"]]
     for item in small_case.truth["hashsets"]:
         assert not any(Path(item["path"]).is_relative_to(path) for path in exhibit_paths)
+
+
+def test_every_file_holding_a_photo_is_an_image_of_truth(small_case: SmallCase) -> None:
+    """Copies a UFDR report embeds are images too: a media stage will hash and match them."""
+    images = {(i["exhibit"], i["path"]): i for i in small_case.truth["images"]}
+    photos = {i["sha256"] for i in images.values()}
+    holders = [f for f in small_case.truth["files"] if f["sha256"] in photos]
+    assert {(f["exhibit"], f["path"]) for f in holders} == set(images)
+    embedded = [i for i in images.values() if i["embedded"]]
+    assert embedded and all(".ufdr!/" in i["path"] for i in embedded)
+    assert small_case.truth["stats"]["images"] == len(images)
+    assert small_case.summary.images == len(images) and small_case.summary.videos == len(
+        small_case.truth["videos"]
+    )

@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,8 +22,7 @@ from darkroom.synth.artefacts import WRITERS, SlotJob, TruthFile
 from darkroom.synth.errors import OutputNotEmpty
 from darkroom.synth.exhibits import FIRST_SEIZURE, ExhibitPlan
 from darkroom.synth.hashsets import (
-    HashSetTruth,
-    ListedItem,
+    MediaTruth,
     SystemFile,
     crc32_hex,
     listed_media,
@@ -44,7 +44,7 @@ from darkroom.synth.plan import CasePlan, plan_case
 from darkroom.synth.render import TruthImage, write_media
 from darkroom.synth.rng import derive_rng
 from darkroom.synth.scales import SCALES, ScaleName
-from darkroom.synth.truth import ArchiveFacts, MediaTruth, write_truth
+from darkroom.synth.truth import ArchiveFacts, embedded_copies, write_truth
 from darkroom.synth.videos import WrittenVideo, plan_videos, write_videos
 
 Progress = Callable[[str, int, int], None]
@@ -87,23 +87,15 @@ def generate(out_dir: Path, scale: ScaleName, seed: int, progress: Progress | No
     video_plans = plan_videos(plan.exhibits, plan.media, scale, seed, derive_rng(seed, "videos"))
     videos = write_videos(video_plans, plan.media, roots)
     report("videos", 1, 1)
-    pdqs = _image_pdqs(media.images, system_files, roots)
-    report("pdq", 1, 1)
-    files = [
-        *media.files,
-        *_system_truth(system_files),
-        *_video_truth(videos),
-        *_write_exhibits(plan, roots, report),
-    ]
+    pdqs = _image_pdqs(media.images, system_files, roots, lambda done, total: report("pdq", done, total))
+    extras = [*_system_truth(system_files), *_video_truth(videos)]
+    files = [*media.files, *extras, *_write_exhibits(plan, roots, report)]
     files, images, archives = _pack_exhibits(plan, roots, out_dir, files, media.images, report)
-    originals = scene_originals(plan.media, images, pdqs)
-    listed = listed_media(plan.media, images, pdqs, originals, videos)
-    hashsets = _write_hash_sets(out_dir, seed, listed, system_files)
+    media_truth = _write_hash_sets(out_dir, plan, images, pdqs, system_files, videos)
     report("hashsets", 1, 1)
     truth_path = out_dir / "truth.json"
     files.sort(key=lambda item: (item.exhibit, item.path))
     images.sort(key=lambda item: (item.exhibit, item.path))
-    media_truth = MediaTruth(pdqs, originals, listed, hashsets, system_files, videos)
     write_truth(truth_path, plan, files, images, media_truth, archives)
     _pin_mtime(truth_path, FIRST_SEIZURE)
     report("truth", 1, 1)
@@ -121,7 +113,7 @@ def generate(out_dir: Path, scale: ScaleName, seed: int, progress: Progress | No
         accounts=len(plan.accounts.accounts),
         files=len(files),
         messages=messages,
-        images=len(images) + len(system_files),
+        images=len(images) + len(embedded_copies(files, images)) + len(system_files),
         videos=len(videos),
     )
 
@@ -182,7 +174,10 @@ def _video_truth(videos: list[WrittenVideo]) -> list[TruthFile]:
 
 
 def _image_pdqs(
-    images: list[TruthImage], system_files: list[SystemFile], roots: Mapping[str, Path]
+    images: list[TruthImage],
+    system_files: list[SystemFile],
+    roots: Mapping[str, Path],
+    progress: Callable[[int, int], None],
 ) -> dict[str, ViewerPdq]:
     """PDQ of every distinct written picture, decoded from its first copy (before any packing).
 
@@ -196,23 +191,36 @@ def _image_pdqs(
         first_copy.setdefault(sha256, roots[exhibit] / path)
     paths = list(first_copy.values())
     workers = min(_PDQ_WORKERS, os.cpu_count() or 1)
-    if len(paths) < _PARALLEL_PDQ_FROM or workers < 2:
-        return dict(zip(first_copy, map(file_pdq, paths), strict=True))
-    with ProcessPoolExecutor(workers) as pool:
-        return dict(zip(first_copy, pool.map(file_pdq, paths, chunksize=32), strict=True))
+    parallel = len(paths) >= _PARALLEL_PDQ_FROM and workers > 1
+    pdqs: list[ViewerPdq] = []
+    with ProcessPoolExecutor(workers) if parallel else nullcontext() as pool:
+        hashed = map(file_pdq, paths) if pool is None else pool.map(file_pdq, paths, chunksize=32)
+        for pdq in hashed:
+            pdqs.append(pdq)
+            if len(pdqs) % 100 == 0 or len(pdqs) == len(paths):
+                progress(len(pdqs), len(paths))
+    return dict(zip(first_copy, pdqs, strict=True))
 
 
 def _write_hash_sets(
-    out_dir: Path, seed: int, listed: list[ListedItem], system_files: list[SystemFile]
-) -> tuple[HashSetTruth, ...]:
+    out_dir: Path,
+    plan: CasePlan,
+    images: list[TruthImage],
+    pdqs: Mapping[str, ViewerPdq],
+    system_files: list[SystemFile],
+    videos: list[WrittenVideo],
+) -> MediaTruth:
+    """The four hash-set files beside the exhibits, and the media truth they complete."""
+    originals = scene_originals(plan.media, images, pdqs)
+    listed = listed_media(plan.media, images, pdqs, originals, videos)
     hashsets = (
-        write_known_csv(out_dir, listed, derive_rng(seed, "hashset")),
-        *write_vics(out_dir, listed, derive_rng(seed, "hashset", "vics")),
-        write_nsrl(out_dir, system_files, derive_rng(seed, "hashset", "nsrl")),
+        write_known_csv(out_dir, listed, derive_rng(plan.seed, "hashset")),
+        *write_vics(out_dir, listed, derive_rng(plan.seed, "hashset", "vics")),
+        write_nsrl(out_dir, system_files, derive_rng(plan.seed, "hashset", "nsrl")),
     )
     for hashset in hashsets:
         _pin_mtime(out_dir / hashset.path, FIRST_SEIZURE)
-    return hashsets
+    return MediaTruth(pdqs, originals, listed, hashsets, system_files, videos)
 
 
 def _write_exhibits(plan: CasePlan, roots: Mapping[str, Path], report: Progress) -> list[TruthFile]:

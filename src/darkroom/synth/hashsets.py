@@ -100,6 +100,26 @@ class SceneOriginal:
     in_evidence: bool
 
 
+@dataclass(frozen=True, slots=True)
+class MediaTruth:
+    """What the media stages wrote beside the photos: PDQ hashes, hash sets, system pictures, videos."""
+
+    pdqs: Mapping[str, ViewerPdq]  # SHA-256 of each written photo -> PDQ as decoded
+    originals: Mapping[str, SceneOriginal]  # scene id -> its original
+    listed: Sequence[ListedItem]
+    hashsets: Sequence[HashSetTruth]
+    system_files: Sequence[SystemFile]
+    videos: Sequence[WrittenVideo]
+
+    def listed_in(self, known_good: bool) -> dict[str, list[str]]:
+        """SHA-256 -> paths of the known (or known-good) hash sets listing that file exactly."""
+        found: dict[str, list[str]] = {}
+        for hashset in self.hashsets:
+            for sha256 in hashset.listed if hashset.known_good == known_good else ():
+                found.setdefault(sha256, []).append(hashset.path)
+        return {sha256: sorted(paths) for sha256, paths in found.items()}
+
+
 def scene_originals(
     plan: MediaPlan, images: Sequence[TruthImage], pdqs: Mapping[str, ViewerPdq]
 ) -> dict[str, SceneOriginal]:

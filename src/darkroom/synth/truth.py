@@ -33,15 +33,15 @@ Top level: `darkroom_synth` (format version), `seed`, `scale`, `case` {name, reg
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 from darkroom.synth.artefacts.base import TruthFile
 from darkroom.synth.exhibits import ExhibitPlan
-from darkroom.synth.hashsets import COLUMNS, HashSetTruth, ListedItem, SceneOriginal, SystemFile
-from darkroom.synth.images import ViewerPdq
+from darkroom.synth.hashsets import COLUMNS, HashSetTruth, MediaTruth, SystemFile
+from darkroom.synth.images import Digests, ViewerPdq
 from darkroom.synth.media import ImagePlan, Listing
 from darkroom.synth.plan import CasePlan
 from darkroom.synth.render import TruthImage
@@ -57,26 +57,6 @@ class ArchiveFacts:
 
     size: int
     sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class MediaTruth:
-    """What the media stages wrote beside the photos: PDQ hashes, hash sets, system pictures, videos."""
-
-    pdqs: Mapping[str, ViewerPdq]  # SHA-256 of each written photo -> PDQ as decoded
-    originals: Mapping[str, SceneOriginal]  # scene id -> its original
-    listed: Sequence[ListedItem]
-    hashsets: Sequence[HashSetTruth]
-    system_files: Sequence[SystemFile]
-    videos: Sequence[WrittenVideo]
-
-    def listed_in(self, known_good: bool) -> dict[str, list[str]]:
-        """SHA-256 -> paths of the known (or known-good) hash sets listing that file exactly."""
-        found: dict[str, list[str]] = {}
-        for hashset in self.hashsets:
-            for sha256 in hashset.listed if hashset.known_good == known_good else ():
-                found.setdefault(sha256, []).append(hashset.path)
-        return {sha256: sorted(paths) for sha256, paths in found.items()}
 
 
 def dump_sorted(
@@ -114,6 +94,8 @@ def write_truth(
 ) -> None:
     """Write truth.json for the plan and what was actually written."""
     seen = _accounts_in_evidence(files)
+    copies = embedded_copies(files, images)
+    images = sorted([*images, *copies], key=lambda item: (item.exhibit, item.path))
     scalars: dict[str, object] = {
         "darkroom_synth": TRUTH_VERSION,
         "seed": plan.seed,
@@ -123,7 +105,7 @@ def write_truth(
         "stats": _stats(plan, files, images, seen, media),
     }
     sections = _sections(plan, files, images, archives, seen)
-    sections.update(_media_sections(plan, images, media))
+    sections.update(_media_sections(plan, images, media, {(c.exhibit, c.path) for c in copies}))
     with path.open("w", encoding="utf-8", newline="\n") as target:
         dump_sorted(target, scalars, sections)
 
@@ -306,17 +288,31 @@ def _hashset(hashset: HashSetTruth) -> Record:
     return record
 
 
+def embedded_copies(files: list[TruthFile], images: list[TruthImage]) -> list[TruthImage]:
+    """Photos the artefact writers copied into their files (a UFDR report's `files/Image/`)."""
+    by_sha256 = {image.sha256: image for image in images}
+    written = {(image.exhibit, image.path) for image in images}
+    return [
+        replace(by_sha256[item.sha256], exhibit=item.exhibit, path=item.path)
+        for item in files
+        if item.sha256 in by_sha256 and (item.exhibit, item.path) not in written
+    ]
+
+
 def _media_sections(
-    plan: CasePlan, images: list[TruthImage], media: MediaTruth
+    plan: CasePlan, images: list[TruthImage], media: MediaTruth, embedded: set[tuple[str, str]]
 ) -> dict[str, Callable[[], Iterable[Record]]]:
-    """The media sections: every image (photos and system pictures), scenes and videos."""
+    """The media sections: every image (photos, their embedded copies, system pictures), scenes, videos."""
     listed_in = media.listed_in(known_good=False)
     good_in = media.listed_in(known_good=True)
     listings = {series.id: series.listing for series in plan.media.series}
     plans = {image.id: image for scene in plan.media.scenes for image in scene.images}
 
     def every_image() -> Iterator[Record]:
-        records = [_image(i, plans[i.image], listings[i.series], listed_in, media) for i in images]
+        records = [
+            _image(i, plans[i.image], listings[i.series], listed_in, media, (i.exhibit, i.path) in embedded)
+            for i in images
+        ]
         records.extend(_system_image(f, good_in, media) for f in media.system_files)
         return iter(sorted(records, key=lambda r: (str(r["exhibit"]), str(r["path"]))))
 
@@ -334,24 +330,36 @@ def _expected(listed: list[str], listing: Listing | None) -> str | None:
     return "perceptual" if listing in {"csv", "both"} else None
 
 
+def _picture(
+    exhibit: str, path: str, digests: Digests, size: tuple[int, int], pdq: ViewerPdq
+) -> dict[str, object]:
+    """The fields every image record has: where it is, its digests, size and PDQ as decoded."""
+    return {
+        "exhibit": exhibit,
+        "path": path,
+        "md5": digests.md5,
+        "sha1": digests.sha1,
+        "sha256": digests.sha256,
+        "size": digests.size,
+        "width": size[0],
+        "height": size[1],
+        "pdq_hex": pdq.pdq_hex,
+        "pdq_quality": pdq.quality,
+    }
+
+
 def _image(
     item: TruthImage,
     plan: ImagePlan,
     listing: Listing | None,
     listed_in: Mapping[str, list[str]],
     media: MediaTruth,
+    embedded: bool,
 ) -> Record:
     listed = listed_in.get(item.sha256, [])
-    pdq = media.pdqs[item.sha256]
+    digests = Digests(item.md5, item.sha1, item.sha256, item.size)
     return {
-        "exhibit": item.exhibit,
-        "path": item.path,
-        "md5": item.md5,
-        "sha1": item.sha1,
-        "sha256": item.sha256,
-        "size": item.size,
-        "width": item.width,
-        "height": item.height,
+        **_picture(item.exhibit, item.path, digests, (item.width, item.height), media.pdqs[item.sha256]),
         "image": item.image,
         "series": item.series,
         "scene": item.scene,
@@ -360,8 +368,6 @@ def _image(
         "transform_params": list(plan.params),
         "jpeg_quality": plan.quality,
         "exif": dict(item.exif),
-        "pdq_hex": pdq.pdq_hex,
-        "pdq_quality": pdq.quality,
         "in_csv": plan.in_csv,
         "in_vics": plan.in_vics,
         "listed_in": listed,
@@ -369,41 +375,31 @@ def _image(
         "known_good": False,
         "known_scene": listing is not None,
         "expected_match": _expected(listed, listing),
+        "embedded": embedded,
         "conversation": item.conversation,
         "sender": item.sender,
     }
 
 
+_NOT_A_PHOTO: Record = {
+    **dict.fromkeys(
+        ("series", "scene", "transform", "jpeg_quality", "expected_match", "conversation", "sender")
+    ),
+    **dict.fromkeys(("in_csv", "in_vics", "known", "known_scene", "embedded"), False),
+}
+
+
 def _system_image(item: SystemFile, good_in: Mapping[str, list[str]], media: MediaTruth) -> Record:
-    pdq = media.pdqs[item.digests.sha256]
+    size, sha256 = (item.item.width, item.item.height), item.digests.sha256
     return {
-        "exhibit": item.exhibit,
-        "path": item.item.path,
-        "md5": item.digests.md5,
-        "sha1": item.digests.sha1,
-        "sha256": item.digests.sha256,
-        "size": item.digests.size,
-        "width": item.item.width,
-        "height": item.item.height,
+        **_picture(item.exhibit, item.item.path, item.digests, size, media.pdqs[sha256]),
+        **_NOT_A_PHOTO,
         "image": f"system:{item.item.path}",
-        "series": None,
-        "scene": None,
         "variant": "system",
-        "transform": None,
         "transform_params": [],
-        "jpeg_quality": None,
         "exif": {},
-        "pdq_hex": pdq.pdq_hex,
-        "pdq_quality": pdq.quality,
-        "in_csv": False,
-        "in_vics": False,
-        "listed_in": good_in.get(item.digests.sha256, []),
-        "known": False,
-        "known_good": item.digests.sha256 in good_in,
-        "known_scene": False,
-        "expected_match": None,
-        "conversation": None,
-        "sender": None,
+        "listed_in": good_in.get(sha256, []),
+        "known_good": sha256 in good_in,
     }
 
 

@@ -81,14 +81,13 @@ def plan_videos(
     exhibits: Sequence[ExhibitPlan], media: MediaPlan, scale: ScaleName, seed: int, rng: random.Random
 ) -> list[VideoPlan]:
     """Videos on folder exhibits of phones and laptops; the first ones show a CSV-listed scene."""
-    folders = [
-        (exhibit, exhibit.profile.media[role])
+    folders = {
+        exhibit.ref: [exhibit.profile.media[role] for role in _ROLES if role in exhibit.profile.media]
         for exhibit in exhibits
         if exhibit.profile.container == "folder" and exhibit.profile.kind in {"phone", "laptop"}
-        for role in _ROLES
-        if role in exhibit.profile.media
-    ]
-    if not folders:
+    }
+    holders = [exhibit for exhibit in exhibits if folders.get(exhibit.ref)]
+    if not holders:
         return []
     count, with_scene = VIDEO_COUNTS[scale]
     scenes = _listed_scenes(media)
@@ -96,7 +95,8 @@ def plan_videos(
     used: set[tuple[str, str]] = set()
     plans: list[VideoPlan] = []
     for number in range(count):
-        exhibit, folder = rng.choice(folders)
+        exhibit = rng.choice(holders)
+        folder = rng.choice(folders[exhibit.ref])
         when = scene_time(rng)
         duration = rng.randint(3, 10)
         stretch = None
@@ -107,9 +107,10 @@ def plan_videos(
         name = f"VID_{local_time(when):%Y%m%d_%H%M%S}.mp4"
         if folder.startswith("Download"):
             name = f"clip_{rng.randrange(10_000, 100_000)}.mp4"
-        path = f"{folder}/{name}"
+        path, copy = f"{folder}/{name}", 0
         while (exhibit.ref, path) in used:
-            path = f"{folder}/{name.removesuffix('.mp4')}_{len(used)}.mp4"
+            copy += 1
+            path = f"{folder}/{name.removesuffix('.mp4')}_{copy}.mp4"
         used.add((exhibit.ref, path))
         video_id = f"V{number + 1:04d}"
         video_seed = derive_seed(seed, "video", video_id)
