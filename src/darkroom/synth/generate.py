@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from darkroom.synth.archives import member_path, pack_tar_gz, pack_zip, zip_time
 from darkroom.synth.artefacts import WRITERS, SlotJob, TruthFile
@@ -25,8 +26,10 @@ from darkroom.synth.hashsets import (
     MediaTruth,
     SystemFile,
     crc32_hex,
+    encode_original,
     listed_media,
     scene_originals,
+    unseized_originals,
     write_known_csv,
     write_nsrl,
     write_vics,
@@ -48,9 +51,11 @@ from darkroom.synth.truth import ArchiveFacts, embedded_copies, write_truth
 from darkroom.synth.videos import WrittenVideo, plan_videos, write_videos
 
 Progress = Callable[[str, int, int], None]
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 STAGING = ".staging"
 SYSTEM_INSTALLED = FIRST_SEIZURE - timedelta(days=540)  # file times of the system pictures
-_PARALLEL_PDQ_FROM = 500  # distinct pictures; below this a process pool costs more than it saves
+_PARALLEL_FROM = 200  # pictures to hash; below this a process pool costs more than it saves
 _PDQ_WORKERS = 4
 
 
@@ -179,27 +184,30 @@ def _image_pdqs(
     roots: Mapping[str, Path],
     progress: Callable[[int, int], None],
 ) -> dict[str, ViewerPdq]:
-    """PDQ of every distinct written picture, decoded from its first copy (before any packing).
-
-    PDQ costs ~6 ms per VGA picture, so large cases hash on every core; results keep their order.
-    """
+    """PDQ of every distinct written picture, decoded from its first copy (before any packing)."""
     first_copy: dict[str, Path] = {}
     for sha256, exhibit, path in [
         *((i.sha256, i.exhibit, i.path) for i in images),
         *((f.digests.sha256, f.exhibit, f.item.path) for f in system_files),
     ]:
         first_copy.setdefault(sha256, roots[exhibit] / path)
-    paths = list(first_copy.values())
+    return dict(zip(first_copy, _map_on_cores(file_pdq, list(first_copy.values()), progress), strict=True))
+
+
+def _map_on_cores(
+    function: Callable[[_In], _Out], items: list[_In], progress: Callable[[int, int], None]
+) -> list[_Out]:
+    """`function` over `items` in order; PDQ costs ~6 ms per VGA picture, so large jobs use every core."""
     workers = min(_PDQ_WORKERS, os.cpu_count() or 1)
-    parallel = len(paths) >= _PARALLEL_PDQ_FROM and workers > 1
-    pdqs: list[ViewerPdq] = []
+    parallel = len(items) >= _PARALLEL_FROM and workers > 1
+    results: list[_Out] = []
     with ProcessPoolExecutor(workers) if parallel else nullcontext() as pool:
-        hashed = map(file_pdq, paths) if pool is None else pool.map(file_pdq, paths, chunksize=32)
-        for pdq in hashed:
-            pdqs.append(pdq)
-            if len(pdqs) % 100 == 0 or len(pdqs) == len(paths):
-                progress(len(pdqs), len(paths))
-    return dict(zip(first_copy, pdqs, strict=True))
+        mapped = map(function, items) if pool is None else pool.map(function, items, chunksize=16)
+        for result in mapped:
+            results.append(result)
+            if len(results) % 100 == 0 or len(results) == len(items):
+                progress(len(results), len(items))
+    return results
 
 
 def _write_hash_sets(
@@ -211,7 +219,10 @@ def _write_hash_sets(
     videos: list[WrittenVideo],
 ) -> MediaTruth:
     """The four hash-set files beside the exhibits, and the media truth they complete."""
-    originals = scene_originals(plan.media, images, pdqs)
+    scenes = unseized_originals(plan.media)
+    encoded = _map_on_cores(encode_original, scenes, lambda done, total: None)
+    unseized = {scene.id: facts for scene, facts in zip(scenes, encoded, strict=True)}
+    originals = scene_originals(plan.media, images, pdqs, unseized)
     listed = listed_media(plan.media, images, pdqs, originals, videos)
     hashsets = (
         write_known_csv(out_dir, listed, derive_rng(plan.seed, "hashset")),

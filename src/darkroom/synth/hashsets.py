@@ -37,7 +37,7 @@ from darkroom.synth.images import (
     render_scene,
     viewer_pdq,
 )
-from darkroom.synth.media import MediaPlan
+from darkroom.synth.media import MediaPlan, ScenePlan
 from darkroom.synth.render import TruthImage
 from darkroom.synth.videos import WrittenVideo
 
@@ -120,27 +120,39 @@ class MediaTruth:
         return {sha256: sorted(paths) for sha256, paths in found.items()}
 
 
+def unseized_originals(plan: MediaPlan) -> list[ScenePlan]:
+    """Scenes with a file in evidence whose original photo no exhibit holds."""
+    return [
+        scene
+        for scene in plan.scenes
+        if not scene.images[0].placements and any(image.placements for image in scene.images)
+    ]
+
+
+def encode_original(scene: ScenePlan) -> tuple[Digests, ViewerPdq]:
+    """Digests and PDQ of a scene's original, encoded exactly as the image stage would have."""
+    pixels = render_scene(scene.seed, scene.camera.width, scene.camera.height)
+    jpeg = render_image(scene, pixels, scene.images[0]).jpeg
+    return digests_of(jpeg), viewer_pdq(jpeg)
+
+
 def scene_originals(
-    plan: MediaPlan, images: Sequence[TruthImage], pdqs: Mapping[str, ViewerPdq]
+    plan: MediaPlan,
+    images: Sequence[TruthImage],
+    pdqs: Mapping[str, ViewerPdq],
+    unseized: Mapping[str, tuple[Digests, ViewerPdq]],
 ) -> dict[str, SceneOriginal]:
-    """The original of every scene with a file in evidence; one never seized is encoded again."""
+    """The original of every scene with a file in evidence: as written, or (`unseized`) encoded again."""
     written = {image.image: image for image in images}
     originals: dict[str, SceneOriginal] = {}
     for scene in plan.scenes:
         original = scene.images[0]
-        if not any(image.placements for image in scene.images):
-            continue
         copy = written.get(original.id)
-        if copy is None:
-            jpeg = render_image(
-                scene, render_scene(scene.seed, scene.camera.width, scene.camera.height), original
-            )
-            originals[scene.id] = SceneOriginal(
-                original.id, digests_of(jpeg.jpeg), viewer_pdq(jpeg.jpeg), False
-            )
-        else:
+        if copy is not None:
             digests = Digests(copy.md5, copy.sha1, copy.sha256, copy.size)
             originals[scene.id] = SceneOriginal(original.id, digests, pdqs[copy.sha256], True)
+        elif scene.id in unseized:
+            originals[scene.id] = SceneOriginal(original.id, *unseized[scene.id], False)
     return originals
 
 
