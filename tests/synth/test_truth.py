@@ -34,7 +34,7 @@ def test_truth_is_sorted_indent_one_json(small_case: SmallCase) -> None:
     text = (small_case.root / "truth.json").read_text(encoding="utf-8")
     assert text == json.dumps(small_case.truth, sort_keys=True, indent=1) + "\n"
     truth = small_case.truth
-    assert (truth["darkroom_synth"], truth["seed"], truth["scale"]) == (1, 1, "small")
+    assert (truth["darkroom_synth"], truth["seed"], truth["scale"]) == (2, 1, "small")
     assert truth["case"]["region"] == "GB"
     assert truth["case"]["timezone"] == "Europe/Oslo"
 
@@ -167,7 +167,7 @@ def test_images_match_bytes_and_exif(small_case: SmallCase) -> None:
         assert hashlib.sha1(payload, usedforsecurity=False).hexdigest() == item["sha1"]
         assert hashlib.sha256(payload).hexdigest() == item["sha256"]
         with Image.open(io.BytesIO(payload)) as picture:
-            assert picture.format == "JPEG"
+            assert picture.format == ("PNG" if item["path"].endswith(".png") else "JPEG")
             assert picture.size == (item["width"], item["height"])
             exif = picture.getexif()
         if not item["exif"]:
@@ -189,7 +189,7 @@ def test_images_match_bytes_and_exif(small_case: SmallCase) -> None:
 
 
 def test_series_have_variants(small_case: SmallCase) -> None:
-    images = small_case.truth["images"]
+    images = [item for item in small_case.truth["images"] if not item["known_good"]]
     variants = Counter(item["variant"] for item in images)
     assert variants["original"] > 0
     assert len(variants) >= 5
@@ -203,18 +203,19 @@ def test_series_have_variants(small_case: SmallCase) -> None:
     assert any(len(s["exhibits"]) > 1 for s in small_case.truth["series"])
 
 
-def test_hash_set_covers_exactly_the_known_images(small_case: SmallCase) -> None:
+def test_hash_set_covers_exactly_the_images_in_csv(small_case: SmallCase) -> None:
     lines = (small_case.root / "hashsets" / "known.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "md5,sha1,sha256,category,series"
+    assert lines[0] == "md5,sha1,sha256,category,series,pdq,pdq_quality"
     rows = [line.split(",") for line in lines[1:]]
     listed_md5 = {row[0] for row in rows}
     listed_sha256 = {row[2] for row in rows}
     images = small_case.truth["images"]
-    known = {item["md5"] for item in images if item["known"]}
-    assert known, "some images must be known"
-    assert {item["md5"] for item in images} & listed_md5 == known
-    assert {item["sha256"] for item in images} & listed_sha256 == {i["sha256"] for i in images if i["known"]}
+    in_csv = {item["md5"] for item in images if item["in_csv"]}
+    assert in_csv, "some images must be in the CSV set"
+    assert {item["md5"] for item in images} & listed_md5 == in_csv
+    assert {item["sha256"] for item in images} & listed_sha256 == {i["sha256"] for i in images if i["in_csv"]}
     assert any(not item["known"] for item in images)
+    assert all(item["known"] == (item["in_csv"] or item["in_vics"]) for item in images)
 
 
 def test_archives_zip_tar_and_nested(small_case: SmallCase) -> None:

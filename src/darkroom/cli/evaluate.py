@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from darkroom.cli.common import CaseOption, JsonOption, emit_jsonl, opened_case, out
 from darkroom.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from darkroom.synth.evaluate_media import MediaScores
 
 
 def _percent(value: float | None) -> str:
@@ -22,8 +26,9 @@ def evaluate(
     case: CaseOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Score the case against a truth file: per format, files parsed and message/contact recall."""
+    """Score the case against a truth file: parsing, identifiers and, once media ran, media matching."""
     from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
+    from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415 - start-up
 
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
@@ -34,9 +39,12 @@ def evaluate(
     with opened_case(case) as store:
         scores = score_formats(store, truth_data)
         identifier_scores = score_identifiers(store, truth_data)
+        media_scores = score_media(store, truth_data) if has_media(store) else None
     if json_output:
         emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
         emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
+        if media_scores is not None:
+            emit_jsonl(_media_rows(media_scores))
         return
     table = Table("format", "files", "parsed", "messages", "recall", "extra", "contacts", "recall", "extra")
     for s in scores:
@@ -58,3 +66,57 @@ def evaluate(
             i.kind, str(i.planted_in_evidence), str(i.extracted), _percent(i.precision), _percent(i.recall)
         )
     out().print(ids)
+    if media_scores is not None:
+        _print_media(media_scores)
+
+
+def _media_rows(scores: MediaScores) -> Iterator[dict[str, Any]]:
+    """JSON Lines of the media sections: match, match per transform, series, robustness."""
+    yield {"section": "media-match", **scores.match.as_dict()}
+    for group in scores.match.per_transform:
+        yield {"section": "media-match-transform", "transform": group.name, **group.as_dict()}
+    yield {"section": "media-series", **scores.series.as_dict()}
+    references = {"references_from_case": scores.references_from_case}
+    references["references_from_truth"] = scores.references_from_truth
+    for row in scores.robustness:
+        yield {"section": "media-robustness", **row.as_dict(), **references}
+
+
+def _distance(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _print_media(scores: MediaScores) -> None:
+    match, series = scores.match, scores.series
+    recall = Table("media should match", "files", "matched", "recall")
+    rows = [(g.name, g) for g in (match.overall, match.exact, match.perceptual)]
+    rows.extend((f"  {g.name}", g) for g in match.per_transform)
+    for name, group in rows:
+        recall.add_row(name, str(group.should_match), str(group.matched), _percent(group.recall))
+    out().print(recall)
+    out().print(
+        f"match precision {_percent(match.precision)} ({match.true_matches} of {match.matched_files} matched "
+        f"files); known-good: {match.known_good_flagged} of {match.known_good_planted} planted flagged, "
+        f"{match.known_good_wrongly_flagged} wrongly; planted media files missing from the case: "
+        f"{match.files_missing}"
+    )
+    clusters = Table("media series (unknown photos)", "value")
+    clusters.add_row("purity", _percent(series.purity))
+    clusters.add_row("completeness", _percent(series.completeness))
+    for name in ("truth_files", "truth_scenes", "truth_singletons", "darkroom_series", "darkroom_singletons"):
+        clusters.add_row(name.replace("_", " "), str(getattr(series, name)))
+    clusters.add_row("unclustered files", str(series.unclustered_files))
+    out().print(clusters)
+    robust = Table("PDQ transform", "files", "median", "max", "<= 31", "dihedral median", "max", "<= 31")
+    for row in scores.robustness:
+        robust.add_row(
+            row.transform,
+            str(row.files),
+            _distance(row.median_distance),
+            _distance(row.max_distance),
+            _percent(row.share_within),
+            _distance(row.median_dihedral),
+            _distance(row.max_dihedral),
+            _percent(row.share_within_dihedral),
+        )
+    out().print(robust)

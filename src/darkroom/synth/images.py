@@ -1,4 +1,6 @@
-"""Benign synthetic photos (gradients, shapes, noise), their near-duplicate variants, and EXIF.
+"""Benign synthetic photos (gradients, shapes, noise), their near-duplicate variants, and EXIF;
+the PDQ hash a viewer's decode of them gives; and the system pictures (wallpapers, icons) that
+NSRL lists as known-good.
 
 Everything is drawn from a scene's seed, so the same plan gives the same pixels and, with the
 same Pillow, the same JPEG bytes.
@@ -6,15 +8,22 @@ same Pillow, the same JPEG bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageOps
+import numpy as np
+import numpy.typing as npt
+import pdqhash  # type: ignore[import-untyped]
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 from PIL.TiffImagePlugin import IFDRational
 
 from darkroom.synth.media import Camera, ImagePlan, ScenePlan, gps_decimal, local_time
+from darkroom.synth.rng import derive_seed
 
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
@@ -129,3 +138,128 @@ def render_image(scene: ScenePlan, original: Image.Image, plan: ImagePlan) -> Re
         facts = {}
         picture.save(buffer, "JPEG", quality=plan.quality)
     return RenderedImage(buffer.getvalue(), picture.width, picture.height, facts)
+
+
+@dataclass(frozen=True, slots=True)
+class Digests:
+    """The digests hash sets key a file by, and its size."""
+
+    md5: str
+    sha1: str
+    sha256: str
+    size: int
+
+
+def digests_of(payload: bytes) -> Digests:
+    """MD5, SHA-1 and SHA-256 (lower-case hex) and the length of a file's bytes."""
+    return Digests(
+        hashlib.md5(payload, usedforsecurity=False).hexdigest(),
+        hashlib.sha1(payload, usedforsecurity=False).hexdigest(),
+        hashlib.sha256(payload).hexdigest(),
+        len(payload),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerPdq:
+    """PDQ (64 hex, the reference's bit order) and quality of an image as a viewer decodes it."""
+
+    pdq_hex: str
+    quality: int
+
+
+def pdq_of_pixels(pixels: npt.NDArray[np.uint8]) -> ViewerPdq:
+    """PDQ of an RGB array (height x width x 3); bit i of the hash is bit i of the hex, MSB first."""
+    bits, quality = pdqhash.compute(pixels)
+    return ViewerPdq(np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex(), int(quality))
+
+
+def decoded_pixels(payload: bytes) -> npt.NDArray[np.uint8]:
+    """The RGB pixels a viewer shows for encoded image bytes (full size, no draft decoding)."""
+    with Image.open(io.BytesIO(payload)) as picture:
+        return np.asarray(picture.convert("RGB"))
+
+
+def viewer_pdq(payload: bytes) -> ViewerPdq:
+    """PDQ of encoded image bytes decoded in full, as the known sets' hashes are made."""
+    return pdq_of_pixels(decoded_pixels(payload))
+
+
+def file_pdq(path: Path) -> ViewerPdq:
+    """`viewer_pdq` of a written file (a top-level function, so a process pool can run it)."""
+    return viewer_pdq(path.read_bytes())
+
+
+SystemPlatform = Literal["android", "ios", "windows"]
+
+
+@dataclass(frozen=True, slots=True)
+class SystemImage:
+    """A benign picture an operating system or app ships (wallpaper, icon): NSRL lists it known-good."""
+
+    path: str  # where the platform keeps it, relative to the exhibit root
+    platform: SystemPlatform
+    package: str  # the NSRL product that ships it (a key of hashsets' package table)
+    width: int
+    height: int
+    image_format: Literal["JPEG", "PNG"]
+
+    @property
+    def file_name(self) -> str:
+        return self.path.rpartition("/")[2]
+
+
+_ANDROID_ICONS = "data/data/com.android.launcher3/cache/icons"
+_IOS_WALLPAPERS = "System/Library/Wallpaper/Collections"
+_WINDOWS_THEMES = "AppData/Local/Microsoft/Windows/Themes"
+SYSTEM_IMAGES: tuple[SystemImage, ...] = (
+    SystemImage(
+        "system/media/wallpaper/default_wallpaper.jpg", "android", "android-system", 540, 960, "JPEG"
+    ),
+    SystemImage("system/media/wallpaper/dunes.jpg", "android", "android-system", 540, 960, "JPEG"),
+    SystemImage(f"{_ANDROID_ICONS}/com.android.camera2.png", "android", "android-system", 192, 192, "PNG"),
+    SystemImage(f"{_ANDROID_ICONS}/com.example.gallery.png", "android", "gallery-app", 192, 192, "PNG"),
+    SystemImage(f"{_IOS_WALLPAPERS}/1/Tide.jpg", "ios", "ios-system", 540, 960, "JPEG"),
+    SystemImage(f"{_IOS_WALLPAPERS}/2/Meadow.jpg", "ios", "ios-system", 540, 960, "JPEG"),
+    SystemImage(f"{_WINDOWS_THEMES}/Wallpapers/bloom.jpg", "windows", "windows-themes", 1280, 720, "JPEG"),
+    SystemImage(f"{_WINDOWS_THEMES}/Wallpapers/glow.jpg", "windows", "windows-themes", 1280, 720, "JPEG"),
+    SystemImage(
+        "AppData/Local/Programs/Photo Editor/resources/icons/app-256.png",
+        "windows",
+        "photo-editor",
+        256,
+        256,
+        "PNG",
+    ),
+)
+
+# Device profile -> the platform whose system pictures its exhibits hold.
+SYSTEM_PLATFORMS: dict[str, SystemPlatform] = {
+    "android-phone": "android",
+    "iphone": "ios",
+    "laptop": "windows",
+}
+
+
+def render_system_image(item: SystemImage) -> bytes:
+    """The same bytes in every case (an OS file is the same everywhere): soft gradient and shapes."""
+    rng = random.Random(derive_seed(0, "system-image", item.path))  # noqa: S311 - synthetic data
+    gradient = Image.linear_gradient("L").rotate(rng.randrange(360)).resize((item.width, item.height))
+    picture = ImageOps.colorize(gradient, _colour(rng), _colour(rng))
+    draw = ImageDraw.Draw(picture)
+    side = min(item.width, item.height)
+    for _ in range(rng.randint(2, 4)):
+        x, y = rng.randrange(item.width), rng.randrange(item.height)
+        radius = rng.randrange(side // 6, side // 2)
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=_colour(rng))
+    picture = picture.filter(ImageFilter.GaussianBlur(side / 40))
+    buffer = io.BytesIO()
+    if item.image_format == "PNG":
+        mask = Image.new("L", picture.size, 0)
+        ImageDraw.Draw(mask).rounded_rectangle((0, 0, item.width - 1, item.height - 1), side // 5, fill=255)
+        icon = picture.convert("RGBA")
+        icon.putalpha(mask)
+        icon.save(buffer, "PNG")
+    else:
+        picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()

@@ -4,6 +4,10 @@ A series is the work of one camera: a few scenes, each an original photo plus va
 (resized, recompressed, cropped, flipped, rotated, brightened). Originals stay on the owner's
 devices with full EXIF; variants travel to other seized devices (WhatsApp media, downloads),
 mostly with EXIF stripped, as they would after passing through a messenger.
+
+Every fifth series is known: its scenes' originals (and some variants) are listed in the CSV
+hash set (with PDQ, so unlisted variants can be found perceptually), in the VICS sets (digests
+only), or in both, in turn.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from darkroom.synth.records import Conversation
 
 Variant = Literal["original", "resized", "recompressed", "cropped", "flipped", "rotated90", "brightness"]
 VARIANTS: tuple[Variant, ...] = ("resized", "recompressed", "cropped", "flipped", "rotated90", "brightness")
+Listing = Literal["csv", "vics", "both"]
+LISTINGS: tuple[Listing, ...] = ("csv", "vics", "both")
 PHOTOS_BEGIN = datetime(2024, 3, 1, tzinfo=UTC)
 PHOTOS_DAYS = 720
 LOCAL_ZONE = ZoneInfo(CASE_TIMEZONE)
@@ -64,8 +70,14 @@ class ImagePlan:
     quality: int
     keep_exif: bool
     edited_with: str | None
-    known: bool
+    in_csv: bool  # its digests are a row of hashsets/known.csv
+    in_vics: bool  # its digests are a row of a VICS hash list
     placements: tuple[Placement, ...]
+
+    @property
+    def known(self) -> bool:
+        """Listed exactly in a known (non-good) hash set."""
+        return self.in_csv or self.in_vics
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +95,14 @@ class ScenePlan:
 
 @dataclass(frozen=True, slots=True)
 class SeriesPlan:
-    """Scenes by one camera; a known series is (partly) in the known hash set."""
+    """Scenes by one camera; a known series is (partly) in the known hash sets `listing` names."""
 
     id: str
     camera: Camera
     known: bool
     category: str | None
     scenes: tuple[str, ...]
+    listing: Listing | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 
 from darkroom.synth.exhibits import ExhibitPlan, MediaRole
 from darkroom.synth.media import (
+    LISTINGS,
     VARIANTS,
     Attachment,
     Camera,
     ImagePlan,
+    Listing,
     MediaPlan,
     Placement,
     ScenePlan,
@@ -33,6 +35,8 @@ from darkroom.synth.rng import derive_seed
 
 _VARIANT_COUNT_WEIGHTS = (30, 25, 20, 15, 10)  # P(0..4 variants per scene)
 _EDITOR = "Photo Editor 4.2"
+# Chance that a variant of a known scene is itself listed, per listing of its series: (csv, vics).
+_VARIANT_LISTED: dict[Listing, tuple[float, float]] = {"csv": (0.5, 0), "vics": (0, 0.5), "both": (0.4, 0.4)}
 
 
 def plan_media(
@@ -64,12 +68,16 @@ def plan_media(
         before = planner.placement_count
         camera = rng.choices(cameras, weights)[0]
         known = len(series) % 5 == 0
+        listing = LISTINGS[(len(series) // 5) % len(LISTINGS)] if known else None
         series_id = f"S{len(series) + 1:05d}"
         new_scenes = [
-            planner.scene(f"{series_id}-{n + 1}", series_id, camera, known) for n in range(rng.randint(1, 4))
+            planner.scene(f"{series_id}-{n + 1}", series_id, camera, listing)
+            for n in range(rng.randint(1, 4))
         ]
         category = rng.choice(("1", "2")) if known else None
-        series.append(SeriesPlan(series_id, camera, known, category, tuple(s.id for s in new_scenes)))
+        series.append(
+            SeriesPlan(series_id, camera, known, category, tuple(s.id for s in new_scenes), listing)
+        )
         scenes.extend(new_scenes)
         idle_rounds = idle_rounds + 1 if planner.placement_count == before else 0
     return MediaPlan(
@@ -100,21 +108,29 @@ class _Planner:
     whatsapp_counters: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     attachments: dict[tuple[str, str], list[Attachment]] = field(default_factory=lambda: defaultdict(list))
 
-    def scene(self, scene_id: str, series_id: str, camera: Camera, known: bool) -> ScenePlan:
+    def scene(self, scene_id: str, series_id: str, camera: Camera, listing: Listing | None) -> ScenePlan:
         """Plan one scene: the original where the owner keeps it, then its travelling variants."""
         rng = self.rng
         taken_at = scene_time(rng)
         gps = sea_point(rng) if rng.random() < camera.gps_rate else None
-        images = [self._image("original", (), 92, True, None, known, self._original_places(camera, taken_at))]
+        listed = (listing in {"csv", "both"}, listing in {"vics", "both"})
+        places = self._original_places(camera, taken_at)
+        images = [self._image("original", (), 92, True, None, listed, places)]
         count = rng.choices(range(len(_VARIANT_COUNT_WEIGHTS)), _VARIANT_COUNT_WEIGHTS)[0]
         for variant in rng.sample(VARIANTS, count):
             places = self._variant_places(variant, camera, taken_at)
             if places:
                 edited = variant in {"cropped", "brightness"} and places[0].conversation is None
-                variant_known = known and rng.random() < 0.5
-                images.append(self._variant_image(variant, edited, variant_known, places))
+                images.append(self._variant_image(variant, edited, self._variant_listed(listing), places))
         seed = derive_seed(self.seed, "scene", scene_id)
         return ScenePlan(scene_id, series_id, camera, seed, taken_at, gps, tuple(images))
+
+    def _variant_listed(self, listing: Listing | None) -> tuple[bool, bool]:
+        """Whether a variant of a known scene is listed itself in the CSV set and in a VICS list."""
+        if listing is None:
+            return (False, False)
+        csv_chance, vics_chance = _VARIANT_LISTED[listing]
+        return (self.rng.random() < csv_chance, self.rng.random() < vics_chance)
 
     def _image(
         self,
@@ -123,16 +139,19 @@ class _Planner:
         quality: int,
         keep_exif: bool,
         edited_with: str | None,
-        known: bool,
+        listed: tuple[bool, bool],
         places: list[Placement],
     ) -> ImagePlan:
         self.image_count += 1
         self.placement_count += len(places)
         image_id = f"I{self.image_count:06d}"
-        return ImagePlan(image_id, variant, params, quality, keep_exif, edited_with, known, tuple(places))
+        in_csv, in_vics = listed
+        return ImagePlan(
+            image_id, variant, params, quality, keep_exif, edited_with, in_csv, in_vics, tuple(places)
+        )
 
     def _variant_image(
-        self, variant: Variant, edited: bool, known: bool, places: list[Placement]
+        self, variant: Variant, edited: bool, listed: tuple[bool, bool], places: list[Placement]
     ) -> ImagePlan:
         rng = self.rng
         params: tuple[float, ...] = ()
@@ -145,7 +164,7 @@ class _Planner:
             params = (rng.uniform(0, 0.1), rng.uniform(0, 0.1), rng.uniform(0.9, 1), rng.uniform(0.9, 1))
         elif variant == "brightness":
             params = (rng.choice((rng.uniform(0.6, 0.8), rng.uniform(1.2, 1.4))),)
-        return self._image(variant, params, quality, edited, _EDITOR if edited else None, known, places)
+        return self._image(variant, params, quality, edited, _EDITOR if edited else None, listed, places)
 
     def _original_places(self, camera: Camera, taken_at: datetime) -> list[Placement]:
         rng, owner = self.rng, camera.owner
