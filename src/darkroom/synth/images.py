@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import pdqhash  # type: ignore[import-untyped]
+import pdqhash
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 from PIL.TiffImagePlugin import IFDRational
 
