@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
 	$(BIN)/python bench/parsing.py
+	$(BIN)/python bench/media.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

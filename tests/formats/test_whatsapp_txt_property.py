@@ -85,15 +85,18 @@ def _unambiguous_in_oslo(moment: datetime) -> bool:
     """Wall-clock times that exist exactly once in Oslo (not in a DST gap or repeated hour):
     the others have no single true UTC reading, so a round trip cannot be asserted on them."""
     for minute_time in (moment.replace(second=0), moment):
-        local = minute_time.replace(tzinfo=OSLO)
+        local = minute_time.replace(tzinfo=OSLO, fold=0)
         back = local.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None)
         if back != minute_time or local.utcoffset() != minute_time.replace(tzinfo=OSLO, fold=1).utcoffset():
             return False
     return True
 
 
-times = st.datetimes(min_value=datetime(2010, 1, 1), max_value=datetime(2035, 12, 31, 23, 59, 59)).filter(
-    _unambiguous_in_oslo
+# Hypothesis also draws fold=1 datetimes; a chat export's text has no fold, so neither do these.
+times = (
+    st.datetimes(min_value=datetime(2010, 1, 1), max_value=datetime(2035, 12, 31, 23, 59, 59))
+    .map(lambda moment: moment.replace(fold=0))
+    .filter(_unambiguous_in_oslo)
 )
 chats = st.lists(st.tuples(times, senders, bodies), min_size=1, max_size=12)
 
