@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import select
 
@@ -30,6 +30,20 @@ if TYPE_CHECKING:
 STATUSES = ("parsed", "unsupported", "failed")
 
 
+def _file_progress(label: str) -> tuple[Progress, TaskID]:
+    """A per-file progress bar on stderr with a running count of failed files."""
+    progress = Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=err(),
+        transient=True,
+    )
+    return progress, progress.add_task(label, total=None, failed=0)
+
+
 def process(
     case: CaseOption = None,
     actor: ActorOption = None,
@@ -41,16 +55,7 @@ def process(
     picture and video (PDQ, EXIF, blurred thumbnail); resumable."""
     from darkroom.formats.runner import process_case  # noqa: PLC0415 - keeps start-up fast
 
-    progress = Progress(
-        TextColumn("[bold]parsing[/]"),
-        BarColumn(bar_width=None),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        console=err(),
-        transient=True,
-    )
-    task = progress.add_task("parsing", total=None, failed=0)
+    progress, task = _file_progress("parsing")
     failed = 0
 
     def on_file(outcome: ParseOutcome) -> None:
@@ -92,16 +97,7 @@ def _media_stage(store: CaseStore, actor: str, workers: int | None) -> tuple[Med
     """Decode, hash and describe every picture and video (the media stage of `process`)."""
     from darkroom.media.stage import media_coverage, run_media_stage  # noqa: PLC0415 - start-up
 
-    progress = Progress(
-        TextColumn("[bold]media[/]"),
-        BarColumn(bar_width=None),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        console=err(),
-        transient=True,
-    )
-    task = progress.add_task("media", total=None, failed=0)
+    progress, task = _file_progress("media")
     failed = 0
 
     def on_file(outcome: MediaOutcome) -> None:
