@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from darkroom.media import QUALITY_THRESHOLD
 from darkroom.media.analyse import analyse_media
 from darkroom.media.decode import decode_image
-from darkroom.media.pdq import QUALITY_THRESHOLD, dihedral_hashes, from_hex, hamming
+from darkroom.media.pdq import dihedral_hashes, from_hex, hamming
 from tests.media.generated_media import flat, photo_like, scene
 
 REPO = Path(__file__).resolve().parents[2]

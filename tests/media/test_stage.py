@@ -61,3 +61,19 @@ def test_interrupted_media_stage_resumes(
         assert hashes == 12 * 8  # replaced, not added
     finally:
         store.close()
+
+
+def test_vector_pictures_are_recorded_as_not_decodable(
+    tmp_path: Path, case_dir: Path, cli: CliRunner
+) -> None:
+    folder = tmp_path / "laptop"
+    _pictures(folder, 1)
+    svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>\n'
+    (folder / "logo.svg").write_text(svg)
+    assert cli(*add_args(case_dir, folder, "EX-1")).code == 0
+    assert cli("process", "--case", case_dir).code == 0
+    failed = cli("media", "list", "--status", "failed", "--json", "--case", case_dir).jsonl()
+    assert [(item["path"], item["status"]) for item in failed] == [("logo.svg", "failed")]
+    assert "not a raster picture" in failed[0]["error"]
+    again = cli("process", "--case", case_dir)
+    assert "media analysed this run: 0, failed: 0" in again.out  # recorded once, not retried

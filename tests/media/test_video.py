@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from darkroom.errors import MediaError
-from darkroom.media.pdq import QUALITY_THRESHOLD, hamming, hash_pixels
+from darkroom.media import QUALITY_THRESHOLD
+from darkroom.media.pdq import hamming, hash_pixels
 from darkroom.media.video import FRAME_HASH_METHOD, analyse_video, representative_frame
 from tests.media.generated_media import flat, scene, write_video
 

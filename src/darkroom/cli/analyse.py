@@ -3,23 +3,31 @@ idempotent, so re-running after new evidence or a new hash set brings everything
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from darkroom.cli.common import ActorOption, CaseOption, actor_name, opened_case, out
+from darkroom.media import MATCH_DISTANCE, QUALITY_THRESHOLD
 from darkroom.store import CaseStore
+
+if TYPE_CHECKING:
+    from darkroom.media.index import IndexKind
 
 
 def run_media_analysis(
-    store: CaseStore, actor: str, max_distance: int = 31, min_quality: int = 50, index: str = "auto"
+    store: CaseStore,
+    actor: str,
+    max_distance: int = MATCH_DISTANCE,
+    min_quality: int = QUALITY_THRESHOLD,
+    index: IndexKind = "auto",
 ) -> None:
     """Hash-set matching, then series of near-duplicates, then attachment links; prints a summary."""
     from darkroom.media.links import run_links  # noqa: PLC0415 - start-up
     from darkroom.media.match import MatchSettings, run_matching  # noqa: PLC0415
     from darkroom.media.series import SeriesSettings, run_series  # noqa: PLC0415
 
-    settings = MatchSettings(max_distance=max_distance, min_quality=min_quality, index_kind=index)  # type: ignore[arg-type]
+    settings = MatchSettings(max_distance=max_distance, min_quality=min_quality, index_kind=index)
     matched = run_matching(store, actor, settings)
     series = run_series(store, SeriesSettings(max_distance=max_distance, min_quality=min_quality))
     links = run_links(store)

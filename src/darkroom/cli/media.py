@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
 
 from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name, emit_jsonl, opened_case, out
 from darkroom.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from darkroom.media.index import IndexKind
 
 app = typer.Typer(help="Pictures and videos: hashes, EXIF, matches, series, review.", no_args_is_help=True)
 
@@ -192,7 +195,7 @@ def match(
     if index not in ("auto", "flat", "multihash"):
         raise InvalidInput("--index must be auto, flat or multihash")
     with opened_case(case) as store:
-        run_media_analysis(store, actor_name(actor), max_distance, min_quality, index)
+        run_media_analysis(store, actor_name(actor), max_distance, min_quality, cast("IndexKind", index))
 
 
 @app.command("categorise")

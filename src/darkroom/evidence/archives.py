@@ -165,6 +165,12 @@ def open_location(location: Location, spool_dir: Path) -> Iterator[IO[bytes]]:
         yield seekable
 
 
+def copy_location(location: Location, spool_dir: Path, target: Path) -> None:
+    """Copy the bytes at `location` to `target` (a working copy inside the case folder)."""
+    with open_location(location, spool_dir) as stream, target.open("wb") as copy:
+        shutil.copyfileobj(stream, copy, 1 << 20)
+
+
 @contextmanager
 def _open_member(container: IO[bytes], kind: ArchiveKind, member: bytes) -> Iterator[MemberStream]:
     if kind == "zip":

@@ -169,7 +169,7 @@ def leave_media_out(
                     record_count=0,
                     warning_count=0,
                     parsed_at_utc=now,
-                    error="media file: no communications parser reads it (the media stage does)",
+                    error="media file: no chat or contact parser reads it (pictures, videos: media stage)",
                 )
             )
     return [(row, rerun) for row, rerun in picked if row.id not in media_ids]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from darkroom.errors import WrongFormat
-from darkroom.evidence.archives import Location, open_location
+from darkroom.evidence.archives import Location, copy_location, open_location
 from darkroom.formats.base import ParseContext, Parser
 from darkroom.formats.registry import choose, load_parsers
 from darkroom.formats.transport import Transported, pack
@@ -68,11 +68,6 @@ def _read_head(location: Location, spool_dir: Path) -> bytes:
         return stream.read(HEAD_BYTES)
 
 
-def _copy_to(location: Location, spool_dir: Path, target: Path) -> None:
-    with open_location(location, spool_dir) as stream, target.open("wb") as copy:
-        shutil.copyfileobj(stream, copy, 1 << 20)
-
-
 def _materialize(task: ParseTask, head: bytes, parser: Parser) -> tuple[Path, bool]:
     """A path the parser can open, and whether it is a throw-away copy."""
     is_database = head.startswith(SQLITE_MAGIC)
@@ -81,9 +76,9 @@ def _materialize(task: ParseTask, head: bytes, parser: Parser) -> tuple[Path, bo
     folder = task.working_dir / str(task.file_id)
     target = folder / "file" / task.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    _copy_to(task.location, task.spool_dir, target)
+    copy_location(task.location, task.spool_dir, target)
     for suffix, sibling in task.siblings:
-        _copy_to(sibling, task.spool_dir, target.with_name(task.name + suffix))
+        copy_location(sibling, task.spool_dir, target.with_name(task.name + suffix))
     if not task.location.chain:
         _copy_companions(Path(os.fsdecode(task.location.fs_path)).parent, target.parent, folder, parser)
     return target, not is_database

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from darkroom.media import QUALITY_THRESHOLD
 from darkroom.media.decode import decode_image
 from darkroom.media.exif import ExifFacts
-from darkroom.media.pdq import QUALITY_THRESHOLD, PdqHash, dihedral_hashes, to_hex
+from darkroom.media.pdq import PdqHash, dihedral_hashes, to_hex
 from darkroom.media.thumbnails import blurred_thumbnail
 from darkroom.media.video import FRAME_HASH_METHOD, analyse_video
 

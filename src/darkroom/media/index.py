@@ -23,9 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from darkroom.errors import InvalidInput
+from darkroom.media.pdq import PDQ_BITS, PDQ_BYTES, hamming_to_many
 
-PDQ_BITS = 256
-PDQ_BYTES = 32
 DEFAULT_FLAT_LIMIT = 1_000_000
 MIH_SLOTS = 11
 MIH_SLOT_BITS = 23
@@ -134,12 +133,11 @@ class PdqIndex:
 
 def brute_force_hits(codes: Codes, ids: Ids, queries: Codes, max_distance: int) -> RangeHits:
     """Reference for tests and benchmarks: every pair's distance by numpy popcount, no index."""
-    table = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.int32)
     found_q: list[int] = []
     found_id: list[int] = []
     found_d: list[int] = []
     for q, query in enumerate(queries):
-        distances = table[np.bitwise_xor(codes, query)].sum(axis=1)
+        distances = hamming_to_many(query.tobytes(), codes)
         for position in np.nonzero(distances <= max_distance)[0]:
             found_q.append(q)
             found_id.append(int(ids[position]))

@@ -17,12 +17,11 @@ import numpy as np
 from sqlalchemy import Connection, text
 
 from darkroom.evidence import audit
+from darkroom.media import MATCH_DISTANCE, QUALITY_THRESHOLD
 from darkroom.media.index import DEFAULT_FLAT_LIMIT, IndexKind, PdqIndex, codes_from_blobs
 from darkroom.store import CaseStore, execute_many
 from darkroom.timeutil import to_iso, utc_now
 
-DEFAULT_MAX_DISTANCE = 31
-DEFAULT_MIN_QUALITY = 50
 EXACT_KINDS = ("md5", "sha1", "sha256")
 
 
@@ -30,8 +29,8 @@ EXACT_KINDS = ("md5", "sha1", "sha256")
 class MatchSettings:
     """Thresholds and index choice for one matching run."""
 
-    max_distance: int = DEFAULT_MAX_DISTANCE
-    min_quality: int = DEFAULT_MIN_QUALITY
+    max_distance: int = MATCH_DISTANCE
+    min_quality: int = QUALITY_THRESHOLD
     index_kind: IndexKind = "auto"
     flat_limit: int = DEFAULT_FLAT_LIMIT
 

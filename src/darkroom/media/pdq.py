@@ -42,10 +42,6 @@ from darkroom.errors import MediaError
 PDQ_BYTES: Final = 32
 PDQ_HEX_CHARS: Final = 64
 PDQ_BITS: Final = 256
-# python-threatexchange's PdqSignal.QUALITY_THRESHOLD: hashes below this are too flat to match on.
-QUALITY_THRESHOLD: Final = 50
-# pdq/README.md: a match is a Hamming distance of at most 31 bits.
-MATCH_DISTANCE: Final = 31
 # The names pdq-photo-hasher --pdqdih prints with -d, in form order.
 DIHEDRAL_FORM_NAMES: Final = ("orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp", "flipm")
 
@@ -95,10 +91,16 @@ def from_hex(pdq_hex: str) -> bytes:
 
 def hamming(a: bytes, b: bytes) -> int:
     """Number of differing bits between two 32-byte PDQ hashes."""
-    _check_length(a)
     _check_length(b)
-    xor = np.bitwise_xor(np.frombuffer(a, dtype=np.uint8), np.frombuffer(b, dtype=np.uint8))
-    return int(_POPCOUNT[xor].sum())
+    return int(hamming_to_many(a, np.frombuffer(b, dtype=np.uint8).reshape(1, PDQ_BYTES))[0])
+
+
+def hamming_to_many(query: bytes, codes: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
+    """Distances from one 32-byte hash to each row of an (n, 32) uint8 array."""
+    _check_length(query)
+    xor = np.bitwise_xor(codes, np.frombuffer(query, dtype=np.uint8))
+    distances: npt.NDArray[np.int64] = _POPCOUNT[xor].sum(axis=1, dtype=np.int64)
+    return distances
 
 
 def hash_pixels(rgb: npt.NDArray[np.uint8]) -> tuple[bytes, int]:

@@ -99,24 +99,25 @@ def categorise(
             subject,
             {"category": category, "reason": reason, "files": targets},
         )
-        first_id = None
+        review_of: dict[int, int] = {}
         for file_id in targets:
-            review_id = conn.execute(
+            review_of[file_id] = conn.execute(
                 text(
                     "INSERT INTO media_reviews (file_id, category, source, reason, actor, at_utc, audit_seq) "
                     "VALUES (:f, :c, 'examiner', :r, :a, :t, :s) RETURNING id"
                 ),
                 {"f": file_id, "c": category, "r": reason, "a": actor, "t": now, "s": entry.seq},
             ).scalar_one()
-            first_id = first_id or review_id
-        suggestions = _near_duplicates(conn, targets)
+        suggested: dict[int, tuple[int, int | None]] = {}  # near-duplicate -> (decided file, distance)
+        for decided, other, distance in _near_duplicates(conn, targets):
+            suggested.setdefault(other, (decided, distance))
         execute_many(conn,
             "INSERT INTO media_reviews (file_id, category, source, from_review_id, distance, reason, "
             "actor, at_utc) VALUES (?, ?, 'suggested', ?, ?, ?, ?, ?)",
-            [(other, category, first_id, distance, f"near-duplicate of file {decided}", actor, now)
-             for decided, other, distance in suggestions],
+            [(other, category, review_of[decided], distance, f"near-duplicate of file {decided}", actor, now)
+             for other, (decided, distance) in suggested.items()],
         )  # fmt: skip
-    return ReviewResult(len(targets), len({other for _, other, _ in suggestions}), entry.seq)
+    return ReviewResult(len(targets), len(suggested), entry.seq)
 
 
 def export_vics(store: CaseStore, actor: str, out_path: Path) -> tuple[int, str]:

@@ -17,22 +17,22 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection, text
 
+from darkroom.media import MATCH_DISTANCE, QUALITY_THRESHOLD
 from darkroom.media.index import PdqIndex, codes_from_blobs
-from darkroom.media.match import DEFAULT_MAX_DISTANCE, DEFAULT_MIN_QUALITY
+from darkroom.media.pdq import hamming
 from darkroom.store import CaseStore, execute_many
 from darkroom.timeutil import to_iso, utc_now
 
 DEFAULT_SEED_DISTANCE = 20
-_POPCOUNT = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).sum(axis=1).astype(np.int32)
 
 
 @dataclass(frozen=True, slots=True)
 class SeriesSettings:
     """Distances for the self-join; the defaults follow PDQ's published match threshold."""
 
-    max_distance: int = DEFAULT_MAX_DISTANCE
+    max_distance: int = MATCH_DISTANCE
     seed_distance: int = DEFAULT_SEED_DISTANCE
-    min_quality: int = DEFAULT_MIN_QUALITY
+    min_quality: int = QUALITY_THRESHOLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +140,6 @@ def cluster(pictures: list[_Picture], settings: SeriesSettings) -> list[list[int
     return sorted(members.values(), key=lambda m: min(pictures[i].sha256 for i in m))
 
 
-def _distance(form0: bytes, forms: list[bytes]) -> int:
-    query = np.frombuffer(form0, dtype=np.uint8)
-    return int(min(_POPCOUNT[np.bitwise_xor(query, np.frombuffer(f, dtype=np.uint8))].sum() for f in forms))
-
-
 def _store_series(conn: Connection, pictures: list[_Picture], groups: list[list[int]], now: str) -> None:
     """Upsert by series key (the smallest SHA-256), so a series keeps its number across runs."""
     rows = conn.execute(text("SELECT series_key, id FROM media_series"))
@@ -181,7 +176,7 @@ def _store_series(conn: Connection, pictures: list[_Picture], groups: list[list[
             "INSERT INTO media_series_members (file_id, series_id, distance_to_representative) "
             "VALUES (?, ?, ?)",
             [
-                (file_id, series_id, _distance(pictures[i].forms[0], lead_forms))
+                (file_id, series_id, min(hamming(pictures[i].forms[0], form) for form in lead_forms))
                 for i in group
                 for file_id in pictures[i].file_ids
             ],

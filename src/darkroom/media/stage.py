@@ -36,7 +36,7 @@ _CANDIDATES_SQL = text(
     FROM files f JOIN exhibits e ON e.id = f.exhibit_id
     LEFT JOIN media m ON m.file_id = f.id
     WHERE f.entry_kind = 'file' AND f.is_archive = 0 AND f.read_error IS NULL
-      AND (f.mime_type LIKE 'image/%' OR f.mime_type LIKE 'video/%')
+      AND f.mime_type IS NOT NULL
       AND (m.file_id IS NULL OR m.analyser_version != :version)
     ORDER BY f.id
     """
@@ -59,18 +59,33 @@ class MediaSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-def _tasks(store: CaseStore) -> list[MediaTask]:
+@dataclass(slots=True)
+class _Work:
+    """The files to analyse, their SHA-256 (thumbnails are kept by content), and the media files
+    no decoder here reads (vector images), recorded as failed with the reason."""
+
+    tasks: list[MediaTask] = field(default_factory=list)
+    sha256_of: dict[int, str | None] = field(default_factory=dict)
+    not_decodable: list[MediaOutcome] = field(default_factory=list)
+
+
+def _work(store: CaseStore) -> _Work:
     working, spool = store.work_dir("working"), store.work_dir("spool")
-    tasks: list[MediaTask] = []
+    work = _Work()
     with store.read() as conn:
         for row in conn.execute(_CANDIDATES_SQL, {"version": ANALYSER_VERSION}).all():
-            kind = media_kind_of(row.mime_type or "")
+            kind = media_kind_of(row.mime_type)
+            if kind is None and not row.mime_type.startswith("image/"):
+                continue  # not media (media_kind_of also knows video types libmagic files as application/)
             if kind is None:
+                reason = f"{row.mime_type}: not a raster picture or video; no decoder here reads it"
+                work.not_decodable.append(MediaOutcome(row.id, "image", None, reason))
                 continue
             location = location_of(conn, row.id, Path(os.fsdecode(row.source_path)))
             name = os.fsdecode(bytes(row.path).rsplit(b"/", 1)[-1])
-            tasks.append(MediaTask(row.id, kind, name, location, working, spool))
-    return tasks
+            work.tasks.append(MediaTask(row.id, kind, name, location, working, spool))
+            work.sha256_of[row.id] = row.sha256
+    return work
 
 
 def _thumbnail(store: CaseStore, sha256_hex: str | None, facts: MediaFacts) -> str | None:
@@ -78,7 +93,7 @@ def _thumbnail(store: CaseStore, sha256_hex: str | None, facts: MediaFacts) -> s
     if facts.thumbnail_jpeg is None or not sha256_hex:
         return None
     relative = f"{THUMBNAIL_DIR}/{sha256_hex[:2]}/{sha256_hex}.jpg"
-    target = store.root / "derived" / relative
+    target = store.derived_dir / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".part")
@@ -148,18 +163,14 @@ def run_media_stage(
     on_file: Callable[[MediaOutcome], None] | None = None,
 ) -> MediaSummary:
     """Analyse every picture and video not yet analysed by this analyser version."""
-    tasks = _tasks(store)
+    work = _work(store)
+    tasks, sha256_of = work.tasks, work.sha256_of
     if on_start:
         on_start(len(tasks))
-    if not tasks:
+    if not tasks and not work.not_decodable:
         return MediaSummary()
-    with store.read() as conn:
-        sha256_of: dict[int, str | None] = {
-            t.file_id: conn.execute(text("SELECT sha256 FROM files WHERE id = :i"), {"i": t.file_id}).scalar()
-            for t in tasks
-        }
-    summary = MediaSummary()
-    pending: list[MediaOutcome] = []
+    summary = MediaSummary(failed=len(work.not_decodable))
+    pending: list[MediaOutcome] = list(work.not_decodable)
     last_commit = time.monotonic()
 
     def done(_task: MediaTask, outcome: MediaOutcome, _extra: None) -> None:

@@ -22,8 +22,9 @@ import numpy.typing as npt
 from PIL import Image
 
 from darkroom.errors import MediaError
+from darkroom.media import QUALITY_THRESHOLD
 from darkroom.media.decode import DRAFT_MIN_SIDE
-from darkroom.media.pdq import QUALITY_THRESHOLD, PdqHash, hash_pixels
+from darkroom.media.pdq import PdqHash, hash_pixels
 
 FRAME_HASH_METHOD: Final = "pyav+pdq 1/s"
 SAMPLE_INTERVAL_S: Final = 1.0

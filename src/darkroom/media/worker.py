@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from darkroom.errors import DarkroomError
-from darkroom.evidence.archives import Location, open_location
+from darkroom.evidence.archives import Location, copy_location
 from darkroom.media.analyse import MediaFacts, analyse_media
 
 
@@ -39,8 +39,7 @@ def _working_copy(task: MediaTask) -> Path:
     """Archive members are copied into the case folder (never a temp folder) to be decoded."""
     target = task.working_dir / f"media-{task.file_id}" / task.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open_location(task.location, task.spool_dir) as stream, target.open("wb") as copy:
-        shutil.copyfileobj(stream, copy, 1 << 20)
+    copy_location(task.location, task.spool_dir, target)
     return target
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from darkroom.media.pdq import hamming
 from darkroom.store import CaseStore
 
 PDQ_MATCH_DISTANCE = 31
@@ -320,10 +321,6 @@ def _references(case: _CaseMedia, truth: Mapping[str, Any]) -> tuple[dict[str, b
     return references, from_case
 
 
-def _hamming(first: bytes, second: bytes) -> int:
-    return (int.from_bytes(first, "big") ^ int.from_bytes(second, "big")).bit_count()
-
-
 def _robustness(case: _CaseMedia, references: Mapping[str, bytes]) -> tuple[TransformRobustness, ...]:
     pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for file_id, record in case.planted:
@@ -336,13 +333,13 @@ def _robustness(case: _CaseMedia, references: Mapping[str, bytes]) -> tuple[Tran
             seconds = record.get("scene_seconds") or {}
             start, end = seconds.get("start_s", 0), seconds.get("end_s", 0)
             inside = [
-                _hamming(pdq, reference)
+                hamming(pdq, reference)
                 for at_s, pdq in forms.values()
                 if at_s is not None and start <= at_s < end
             ]
             if inside:
                 pairs["video"].append((min(inside), min(inside)))
         elif 0 in forms:
-            best = min(_hamming(pdq, reference) for _, pdq in forms.values())
-            pairs[str(transform)].append((_hamming(forms[0][1], reference), best))
+            best = min(hamming(pdq, reference) for _, pdq in forms.values())
+            pairs[str(transform)].append((hamming(forms[0][1], reference), best))
     return tuple(TransformRobustness.of(name, pairs[name]) for name in sorted(pairs))
