@@ -14,6 +14,9 @@ from darkroom.store import CaseStore
 if TYPE_CHECKING:
     from darkroom.media.index import IndexKind
 
+MaxDistance = Annotated[int, typer.Option("--max-distance", help="PDQ match threshold in bits.")]
+MinQuality = Annotated[int, typer.Option("--min-quality", help="PDQ quality floor for auto-matching.")]
+
 
 def run_media_analysis(
     store: CaseStore,
@@ -56,8 +59,8 @@ def run_media_analysis(
 def analyse(
     case: CaseOption = None,
     actor: ActorOption = None,
-    max_distance: Annotated[int, typer.Option("--max-distance", help="PDQ match threshold in bits.")] = 31,
-    min_quality: Annotated[int, typer.Option("--min-quality", help="PDQ quality floor for matching.")] = 50,
+    max_distance: MaxDistance = MATCH_DISTANCE,
+    min_quality: MinQuality = QUALITY_THRESHOLD,
 ) -> None:
     """Run the analysis stages: media matching, series, who sent what."""
     with opened_case(case) as store:

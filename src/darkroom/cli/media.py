@@ -8,18 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 from rich.table import Table
 
+from darkroom.cli.analyse import MaxDistance, MinQuality, run_media_analysis
 from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name, emit_jsonl, opened_case, out
 from darkroom.errors import InvalidInput
+from darkroom.media import MATCH_DISTANCE, QUALITY_THRESHOLD
 
 if TYPE_CHECKING:
     from darkroom.media.index import IndexKind
 
 app = typer.Typer(help="Pictures and videos: hashes, EXIF, matches, series, review.", no_args_is_help=True)
-
-MaxDistance = Annotated[int, typer.Option("--max-distance", help="PDQ match threshold in bits.")]
-MinQuality = Annotated[
-    int, typer.Option("--min-quality", help="PDQ quality below which nothing auto-matches.")
-]
 
 
 def _item_line(item: dict[str, Any]) -> str:
@@ -185,13 +182,11 @@ def series(
 def match(
     case: CaseOption = None,
     actor: ActorOption = None,
-    max_distance: MaxDistance = 31,
-    min_quality: MinQuality = 50,
+    max_distance: MaxDistance = MATCH_DISTANCE,
+    min_quality: MinQuality = QUALITY_THRESHOLD,
     index: Annotated[str, typer.Option("--index", help="auto, flat or multihash (all exact).")] = "auto",
 ) -> None:
     """Match every file against the hash sets (exact digests, PDQ), then rebuild series and links."""
-    from darkroom.cli.analyse import run_media_analysis  # noqa: PLC0415 - start-up
-
     if index not in ("auto", "flat", "multihash"):
         raise InvalidInput("--index must be auto, flat or multihash")
     with opened_case(case) as store:
