@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages darkroom needs when they are missing: libmagic (file typing),
-# hashdeep (the reference tool of bench/intake.py) and python3-venv where Python lacks ensurepip. Root or sudo is needed only when
+# hashdeep (the reference tool of bench/intake.py), Chromium (browser tests of the web app, driven
+# by Playwright), poppler-utils (pdftotext reads rendered reports back in tests), DejaVu fonts (WeasyPrint)
+# and python3-venv where Python lacks ensurepip. Root or sudo is needed only when
 # something is missing.
 set -euo pipefail
-needed=(libmagic1 hashdeep)
+needed=(libmagic1 hashdeep chromium poppler-utils fonts-dejavu-core)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
