@@ -75,3 +75,9 @@ class MediaError(DarkroomError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class WebAccessError(DarkroomError):
+    """The web server or its user database cannot be used as asked (no such case, a bad server db)."""
+
+    exit_code = 2

@@ -20,6 +20,7 @@ from darkroom.cli import (
     identifiers,
     media,
     process,
+    web,
 )
 from darkroom.cli.common import err
 from darkroom.cli.synth import synth_command
@@ -46,6 +47,9 @@ app.command("analyse")(analyse.analyse)
 app.command("synth")(synth_command)
 app.command("demo")(demo.demo)
 app.command("eval")(evaluate.evaluate)
+app.add_typer(web.user_app, name="user")
+app.add_typer(web.member_app, name="member")
+app.command("serve")(web.serve)
 
 
 def _version(value: bool) -> None:

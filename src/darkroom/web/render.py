@@ -1,0 +1,84 @@
+"""Rendering pages: every template gets the user, their CSRF token, the case and its navigation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from darkroom.web.access import CaseView
+from darkroom.web.serverdb import Session
+
+TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
+# Pages of later phases (triage queue, leads, network) appear in the navigation once they exist.
+CASE_NAV: Final = (
+    ("dashboard", "Dashboard", ""),
+    ("conversations", "Conversations", "/conversations"),
+    ("search", "Search", "/search"),
+    ("persons", "Persons", "/persons"),
+    ("media", "Media", "/media"),
+    ("bookmarks", "Bookmarks", "/bookmarks"),
+    ("evidence", "Evidence", "/evidence"),
+    ("audit", "Audit", "/audit"),
+)
+_SNIPPET_MARKS: Final = re.compile("[\x01\x02]")
+
+
+def highlight(snippet: str | None) -> Markup:
+    """An FTS snippet (hits between \\x01 and \\x02) as escaped HTML with <mark> around the hits."""
+    if not snippet:
+        return Markup("")
+    escaped = str(escape(snippet))  # the text is escaped first; only our own <mark> tags are added
+    marked = _SNIPPET_MARKS.sub(lambda m: "<mark>" if m.group() == "\x01" else "</mark>", escaped)
+    return Markup(marked)  # noqa: S704
+
+
+def plain_snippet(snippet: str | None) -> str:
+    """An FTS snippet with its hits in [brackets], for JSON."""
+    return (snippet or "").replace("\x01", "[").replace("\x02", "]")
+
+
+def with_query(request: Request, **changes: Any) -> str:
+    """The current URL with some query parameters changed (for pagers and filters)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+
+def make_templates() -> Jinja2Templates:
+    """The Jinja2 environment (autoescaping on) with the app's filters."""
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.filters["highlight"] = highlight
+    templates.env.globals["with_query"] = with_query
+    templates.env.globals["case_nav"] = CASE_NAV
+    return templates
+
+
+def page(
+    templates: Jinja2Templates,
+    request: Request,
+    name: str,
+    session: Session | None,
+    view: CaseView | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render one page with the shared context."""
+    shared = {
+        "user": session.user if session else None,
+        "csrf_token": session.csrf_token if session else "",
+        "view": view,
+        "case": view.case if view else None,
+        "case_url": f"/cases/{view.case.case_id}" if view else "",
+    }
+    return templates.TemplateResponse(request, name, {**shared, **context}, status_code=status_code)
