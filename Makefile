@@ -4,9 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint bench clean
+.PHONY: setup system-deps web-assets demo test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) web-assets
+
+# The web app's front-end libraries (htmx, cytoscape) from the npm registry, into the gitignored
+# node_modules/ the app serves; pages still work without them (htmx only enhances).
+web-assets: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the web app runs without htmx and cytoscape (apt-get install npm)"; fi
 
 system-deps:
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
@@ -36,4 +44,4 @@ bench: setup
 	$(BIN)/python bench/media.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules
