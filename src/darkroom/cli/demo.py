@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import shutil
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +22,36 @@ from darkroom.store import CaseStore
 from darkroom.timeutil import from_iso
 
 DEMO_MARKER = ".darkroom-demo"
+DEMO_USER = "demo"
+DEMO_PORT = 8000
+
+
+def _interactive() -> bool:
+    """Serve only for a person at a terminal: never in CI or a script (it would never return)."""
+    return sys.stdin.isatty() and not os.environ.get("CI")
+
+
+def _serve_demo(case_dir: Path) -> None:
+    """A demo user (a lead, cleared for restricted records) with a fresh random password, then serve."""
+    from darkroom.cli import web as web_cli  # noqa: PLC0415 - FastAPI only when serving
+    from darkroom.web.cases import ServedCases  # noqa: PLC0415
+    from darkroom.web.serverdb import open_server_db  # noqa: PLC0415
+
+    served = ServedCases.for_case(case_dir)
+    server_db = open_server_db(served.server_db_path)
+    password = secrets.token_urlsafe(12)
+    server_db.add_user(DEMO_USER, "lead", password)
+    store = CaseStore.open(case_dir)
+    try:
+        info = store.info()
+        server_db.add_member(DEMO_USER, info.case_id, info.name, "restricted", "darkroom demo")
+    finally:
+        store.close()
+    out().print(
+        f"web workspace: http://127.0.0.1:{DEMO_PORT}/ — log in as {DEMO_USER} with password {password} "
+        "(demo only; Ctrl-C stops the server)"
+    )
+    web_cli.run_server(served, "127.0.0.1", DEMO_PORT)
 
 
 def _fresh_out_dir(out_dir: Path) -> None:
@@ -137,10 +170,6 @@ def demo(
             f"audit chain: {'intact' if report.ok else 'BROKEN'}, {report.row_count} rows, "
             f"head {report.head_hash}"
         )
-        if not no_serve:
-            err().print(
-                "the web workspace is not built yet; nothing to serve (use --no-serve to silence this)"
-            )
         console.print(
             f"try: darkroom evidence list --case {case_dir}\n"
             f"     darkroom files --status unsupported --case {case_dir}\n"
@@ -153,3 +182,9 @@ def demo(
         console.print(f"case folder: {case_dir}")
     finally:
         store.close()
+    if no_serve:
+        return
+    if not _interactive():
+        err().print(f"not serving (no terminal, or CI): `darkroom serve --case {case_dir}` serves the case")
+        return
+    _serve_demo(case_dir)

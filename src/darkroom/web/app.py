@@ -27,7 +27,7 @@ from darkroom.web.deps import WebState, csrf_guard, optional_session
 from darkroom.web.render import make_templates, page
 from darkroom.web.routes import api, auth, comms, media, pages, persons
 from darkroom.web.security import NotLoggedIn, SecurityHeaders
-from darkroom.web.serverdb import open_server_db
+from darkroom.web.serverdb import ServerDb, open_server_db
 
 STATIC_DIR: Final = Path(__file__).parent / "static"
 _log = logging.getLogger("darkroom.web")
@@ -90,13 +90,15 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 400, str(exc))
 
 
-def create_app(served: ServedCases, vendor_dir: Path | None = None) -> FastAPI:
+def create_app(
+    served: ServedCases, vendor_dir: Path | None = None, server_db: ServerDb | None = None
+) -> FastAPI:
     """A web application serving these cases, with users from the server database beside them."""
     registry = CaseRegistry(served)
     registry.refresh()
     state = WebState(
         registry=registry,
-        server_db=open_server_db(served.server_db_path),
+        server_db=server_db or open_server_db(served.server_db_path),
         templates=make_templates(),
         vendor_dir=vendor_dir if vendor_dir is not None else default_vendor_dir(),
     )

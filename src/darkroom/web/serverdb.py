@@ -6,7 +6,6 @@ hashes; session ids are stored only as SHA-256, so a copy of this file opens no 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 import sqlite3
@@ -69,15 +68,6 @@ CREATE INDEX IF NOT EXISTS login_attempts_user ON login_attempts (user_name, at)
 CREATE INDEX IF NOT EXISTS login_attempts_client ON login_attempts (client, at);
 """
 
-# argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
-_HASHER: Final = PasswordHasher()
-
-
-@functools.cache
-def _dummy_hash() -> str:
-    """Verified when the user name is unknown, so a miss costs as long as a wrong password."""
-    return _HASHER.hash(secrets.token_urlsafe(16))
-
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -131,8 +121,11 @@ def _user(row: sqlite3.Row) -> User:
 class ServerDb:
     """Access to the server database; one short-lived SQLite connection per operation (thread-safe)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, hasher: PasswordHasher | None = None) -> None:
         self.path = path
+        # argon2id with the library's defaults (RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
+        self.hasher = hasher or PasswordHasher()
+        self._dummy: str | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=60, isolation_level=None)) as db:
             db.execute("PRAGMA journal_mode = WAL")
@@ -150,6 +143,12 @@ class ServerDb:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
+
+    def _dummy_hash(self) -> str:
+        """Verified when the user name is unknown, so a miss costs as long as a wrong password."""
+        if self._dummy is None:
+            self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+        return self._dummy
 
     # Users -------------------------------------------------------------------------------
 
@@ -172,7 +171,7 @@ class ServerDb:
             cursor = db.execute(
                 "INSERT INTO users (name, role, password_hash, created_at, password_changed_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (clean, checked_role, _HASHER.hash(password), now, now),
+                (clean, checked_role, self.hasher.hash(password), now, now),
             )
             return User(int(cursor.lastrowid or 0), clean, checked_role, False)
 
@@ -196,7 +195,7 @@ class ServerDb:
         with self._connect() as db:
             db.execute(
                 "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
-                (_HASHER.hash(password), time.time(), user.id),
+                (self.hasher.hash(password), time.time(), user.id),
             )
             db.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))
 
@@ -212,17 +211,17 @@ class ServerDb:
         """The user when the password is right and the user enabled; None otherwise (same cost)."""
         with self._connect() as db:
             row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-        stored = str(row["password_hash"]) if row is not None else _dummy_hash()
+        stored = str(row["password_hash"]) if row is not None else self._dummy_hash()
         try:
-            _HASHER.verify(stored, password)
+            self.hasher.verify(stored, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         if row is None or row["disabled"]:
             return None
-        if _HASHER.check_needs_rehash(stored):
+        if self.hasher.check_needs_rehash(stored):
             with self._connect() as db:
                 db.execute(
-                    "UPDATE users SET password_hash = ? WHERE id = ?", (_HASHER.hash(password), row["id"])
+                    "UPDATE users SET password_hash = ? WHERE id = ?", (self.hasher.hash(password), row["id"])
                 )
         return _user(row)
 
@@ -338,9 +337,9 @@ class ServerDb:
         return int(by_user), int(by_client)
 
 
-def open_server_db(path: Path) -> ServerDb:
+def open_server_db(path: Path, hasher: PasswordHasher | None = None) -> ServerDb:
     """Open (creating if needed) the server database; a clear error when the file is not one."""
     try:
-        return ServerDb(path)
+        return ServerDb(path, hasher)
     except sqlite3.DatabaseError as err:
         raise WebAccessError(f"{path} is not a darkroom server database: {err}") from err
