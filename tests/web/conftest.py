@@ -90,7 +90,8 @@ def _plant_persons(case_dir: Path) -> dict[str, int | str]:
             (now,),
         ).lastrowid
         db.executemany(
-            "INSERT INTO person_links (person_id, account_id, method, probability, confirmed) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO person_links (person_id, account_id, method, probability, confirmed) "
+            "VALUES (?, ?, ?, ?, ?)",
             [(public, others[0], "deterministic", None, 1), (public, others[1], "model", 0.91, 0),
              (public, account_id, "investigator", None, 1), (hidden, others[2], "deterministic", None, 1)],
         )  # fmt: skip
