@@ -1,0 +1,137 @@
+"""Walk the workspace as people would, in Debian's Chromium driven by Playwright (no browser
+download): log in, open a conversation, search, reveal one media item and find the reveal in
+the audit view; a user without membership gets nothing; a restricted person stays invisible."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright, expect, sync_playwright
+
+from tests.web.conftest import PASSWORD, WebCase
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/system-deps.sh)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+def _browser(playwright: Playwright, profile: Path) -> BrowserContext:
+    """A fresh Chromium profile (user-data dir) per person."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def _log_in(page: Page, base_url: str, name: str) -> None:
+    page.goto(f"{base_url}/")
+    expect(page).to_have_url(f"{base_url}/login?next=%2F")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your cases")).to_be_visible()
+
+
+def test_an_investigator_walks_the_case_and_reveals_one_item(
+    playwright: Playwright, web_case: WebCase, tmp_path: Path
+) -> None:
+    context = _browser(playwright, tmp_path / "lena")
+    page = context.new_page()
+    try:
+        _log_in(page, web_case.base_url, "lena")
+        page.locator("main table a").first.click()
+        expect(page.get_by_text("Processing coverage")).to_be_visible()
+
+        page.get_by_role("link", name="Conversations", exact=True).click()
+        page.locator("#conversations tbody a").first.click()
+        expect(page.locator("#messages .message").first).to_be_visible()
+        expect(page.locator("#messages .prov").first).to_contain_text("EX-")
+
+        body = page.locator("#messages .kind-text .body").first.inner_text()
+        word = max(re.findall(r"[A-Za-z]{4,}", body), key=len)
+        page.get_by_role("link", name="Search", exact=True).click()
+        page.get_by_label("search text").fill(word)
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("#hits mark").first).to_be_visible()
+
+        page.get_by_role("link", name="Media", exact=True).click()
+        page.locator("#media-grid a").first.click()
+        expect(page.get_by_text("blurred, greyscale")).to_be_visible()
+        file_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        page.get_by_label("reason (recorded)").fill("browser test")
+        page.get_by_role("button", name="Reveal this item in clear").click()
+        revealed = page.locator("#revealed")
+        expect(revealed).to_be_visible()
+        assert revealed.evaluate("img => img.complete && img.naturalWidth > 0")
+
+        page.get_by_role("link", name="Audit", exact=True).click()
+        page.get_by_label("action starts with").fill("media.reveal")
+        page.get_by_role("button", name="Filter").click()
+        first_row = page.locator("#audit-rows tbody tr").first
+        expect(first_row).to_contain_text("media.reveal")
+        expect(first_row).to_contain_text("lena")
+        expect(first_row).to_contain_text("browser test")
+        expect(first_row).to_contain_text(f"media:{file_id}")
+        expect(page.locator("#chain-status")).to_contain_text("Chain intact")
+    finally:
+        context.close()
+
+
+def test_a_user_without_membership_gets_nothing(
+    playwright: Playwright, web_case: WebCase, tmp_path: Path
+) -> None:
+    context = _browser(playwright, tmp_path / "sam")
+    page = context.new_page()
+    try:
+        _log_in(page, web_case.base_url, "sam")
+        expect(page.get_by_text("You are not a member of any case")).to_be_visible()
+        for path in ("", "/conversations/1", "/media", f"/persons/{web_case.public_person}"):
+            answer = page.goto(f"{web_case.base_url}/cases/{web_case.case_id}{path}")
+            assert answer is not None and answer.status == 404
+            expect(page.get_by_role("alert")).to_be_visible()
+            assert "Operation" not in page.content()
+    finally:
+        context.close()
+
+
+def test_a_restricted_person_is_invisible_without_clearance(
+    playwright: Playwright, web_case: WebCase, tmp_path: Path
+) -> None:
+    context = _browser(playwright, tmp_path / "ivan")
+    page = context.new_page()
+    try:
+        _log_in(page, web_case.base_url, "ivan")
+        page.goto(f"{web_case.base_url}/cases/{web_case.case_id}/persons")
+        expect(page.locator("#persons")).to_contain_text("Person Alpha")
+        expect(page.locator("#persons")).not_to_contain_text("Protected Person")
+        answer = page.goto(
+            f"{web_case.base_url}/cases/{web_case.case_id}/persons/{web_case.restricted_person}"
+        )
+        assert answer is not None and answer.status == 404
+    finally:
+        context.close()
