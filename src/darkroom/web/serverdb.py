@@ -132,11 +132,12 @@ class ServerDb:
             db.executescript(_SCHEMA)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; writers take the lock at BEGIN, readers never block each other (WAL)."""
         with closing(sqlite3.connect(self.path, timeout=60, isolation_level=None)) as db:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA foreign_keys = ON")
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield db
             except BaseException:
@@ -154,7 +155,7 @@ class ServerDb:
 
     def user_count(self) -> int:
         """How many users exist (`serve` says how to create the first one when none do)."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             return int(db.execute("SELECT COUNT(*) FROM users").fetchone()[0])
 
     def add_user(self, name: str, role: str, password: str) -> User:
@@ -177,7 +178,7 @@ class ServerDb:
 
     def user(self, name: str) -> User:
         """The user of that name; InvalidInput when there is none."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise InvalidInput(f"no user {name!r}")
@@ -185,7 +186,7 @@ class ServerDb:
 
     def users(self) -> list[User]:
         """Every user, by name."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             return [_user(row) for row in db.execute("SELECT * FROM users ORDER BY name")]
 
     def set_password(self, name: str, password: str) -> None:
@@ -209,7 +210,7 @@ class ServerDb:
 
     def check_password(self, name: str, password: str) -> User | None:
         """The user when the password is right and the user enabled; None otherwise (same cost)."""
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
         stored = str(row["password_hash"]) if row is not None else self._dummy_hash()
         try:
@@ -259,7 +260,7 @@ class ServerDb:
             "JOIN users u ON u.id = m.user_id WHERE (? IS NULL OR m.user_id = ?) "
             "AND (? IS NULL OR m.case_id = ?) ORDER BY m.case_name, u.name"
         )
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             rows = db.execute(sql, (user_id, user_id, case_id, case_id)).fetchall()
         return [Membership(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -287,19 +288,20 @@ class ServerDb:
         """The live session of that id (its user enabled, not idle or too old), else None."""
         key = session_key(session_id)
         now = time.time()
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             row = db.execute(
                 "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.* FROM sessions s "
                 "JOIN users u ON u.id = s.user_id WHERE s.id_sha256 = ?",
                 (key,),
             ).fetchone()
-            if row is None:
-                return None
-            expired = now - row["created_at"] > SESSION_MAX_S or now - row["last_seen_at"] > SESSION_IDLE_S
-            if expired or row["disabled"]:
-                db.execute("DELETE FROM sessions WHERE id_sha256 = ?", (key,))
-                return None
-            if now - row["last_seen_at"] > _SEEN_EVERY_S:
+        if row is None:
+            return None
+        expired = now - row["created_at"] > SESSION_MAX_S or now - row["last_seen_at"] > SESSION_IDLE_S
+        if expired or row["disabled"]:
+            self.close_session(session_id)
+            return None
+        if now - row["last_seen_at"] > _SEEN_EVERY_S:
+            with self._connect() as db:
                 db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_sha256 = ?", (now, key))
         return Session(_user(row), str(row["csrf_token"]))
 
@@ -321,7 +323,7 @@ class ServerDb:
     def recent_failures(self, user_name: str, client: str, window_s: float) -> tuple[int, int]:
         """Failed attempts in the window: (for this user name since their last success, from this client)."""
         since = time.time() - window_s
-        with self._connect() as db:
+        with self._connect(write=False) as db:
             last_ok = db.execute(
                 "SELECT MAX(at) FROM login_attempts WHERE user_name = ? AND succeeded = 1 AND at >= ?",
                 (user_name[:128], since),
