@@ -149,14 +149,15 @@ def sample_ids(case: Path) -> dict[str, list[Any]]:
     }
 
 
-def start_server(case: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(case: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """uvicorn as `darkroom serve --workers N` runs it (access log off: the bench measures the app)."""
     code = (
-        "import uvicorn; from pathlib import Path; from darkroom.web.app import create_app; "
-        "from darkroom.web.cases import ServedCases; "
-        f"uvicorn.run(create_app(ServedCases.for_case(Path({str(case)!r}))), host='127.0.0.1', port={port}, "
-        "log_level='warning', access_log=False)"
+        "import uvicorn; "
+        "uvicorn.run('darkroom.web.app:app_from_environment', factory=True, host='127.0.0.1', "
+        f"port={port}, workers={workers}, log_level='warning', access_log=False)"
     )
-    server = subprocess.Popen([sys.executable, "-c", code], env=os.environ.copy())
+    env = {**os.environ, "DARKROOM_SERVE_CASE": str(case)}
+    server = subprocess.Popen([sys.executable, "-c", code], env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -205,7 +206,8 @@ def page_mix(case_id: str, ids: dict[str, list[Any]], rng: random.Random) -> lis
 
 
 async def simulate(base_url: str, name: str, case_id: str, ids: dict[str, list[Any]], rounds: int, seed: int,
-                   timings: dict[str, list[float]], errors: list[str]) -> None:  # fmt: skip
+                   think_s: float, timings: dict[str, list[float]], errors: list[str]) -> None:  # fmt: skip
+    """One user: log in, then the page mix, with a think time (0.5-1.5 x think_s) between pages."""
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
         await log_in(client, name)
@@ -216,6 +218,8 @@ async def simulate(base_url: str, name: str, case_id: str, ids: dict[str, list[A
                 timings[page].append(time.perf_counter() - started)
                 if answer.status_code != 200:
                     errors.append(f"{page} {url}: {answer.status_code}")
+                if think_s > 0:
+                    await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -224,13 +228,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def drive(
-    base_url: str, names: list[str], case_id: str, ids: dict[str, list[Any]], rounds: int
+    base_url: str, names: list[str], case_id: str, ids: dict[str, list[Any]], rounds: int, think_s: float
 ) -> dict[str, Any]:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     started = time.perf_counter()
     await asyncio.gather(
-        *(simulate(base_url, name, case_id, ids, rounds, i, timings, errors) for i, name in enumerate(names))
+        *(
+            simulate(base_url, n, case_id, ids, rounds, i, think_s, timings, errors)
+            for i, n in enumerate(names)
+        )
     )
     wall = time.perf_counter() - started
     rows = [
@@ -269,6 +276,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--case", help="bench this case folder (copied first)")
     parser.add_argument("--users", type=int, default=25, help="concurrent simulated users (default 25)")
     parser.add_argument("--rounds", type=int, default=20, help="rounds of the page mix per user (default 20)")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2, one per core)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds a user reads a page before the next (0: flat out)",
+    )
     parser.add_argument("--quick", action="store_true", help="a small demo case, 5 rounds")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -285,21 +299,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = start_server(case, port)
+    server = start_server(case, port, args.workers)
     try:
-        result = asyncio.run(drive(f"http://127.0.0.1:{port}", names, case_id, ids, args.rounds))
+        result = asyncio.run(drive(f"http://127.0.0.1:{port}", names, case_id, ids, args.rounds, args.think))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result |= {"case": case_facts(case), "users": args.users, "rounds": args.rounds, "cores": os.cpu_count()}
+    result |= {"case": case_facts(case), "users": args.users, "rounds": args.rounds, "workers": args.workers,
+               "think_s": args.think, "cores": os.cpu_count()}  # fmt: skip
     if args.json:
         print(json.dumps(result))
         return 0
     facts = result["case"]
-    print(
-        f"case: {facts['messages']:,} messages, {facts['conversations']:,} conversations, {facts['media']:,} media"
-    )
-    print(f"{args.users} users x {args.rounds} rounds: {result['requests']} requests in {result['wall_s']} s "
+    counts = f"{facts['messages']:,} messages, {facts['conversations']:,} conversations"
+    print(f"case: {counts}, {facts['media']:,} media")
+    print(f"{args.users} users x {args.rounds} rounds, think {args.think} s, {args.workers} processes: "
+          f"{result['requests']} requests in {result['wall_s']} s "
           f"({result['requests_per_s']} requests/s), {result['error_count']} errors")  # fmt: skip
     print(f"{'page':<14}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}  p95 / 300 ms goal")
     for row in result["pages"]:

@@ -7,6 +7,7 @@ holds the case folders (`--cases-dir`; for `--case DIR`, the folder DIR is in).
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -209,6 +210,12 @@ def serve(
         str, typer.Option("--host", help="Address to bind (loopback unless you say otherwise).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, max=64, help="Server processes (one per core serves the most users)."
+        ),
+    ] = 1,
 ) -> None:
     """Run the team's web application over the cases (users from the server database beside them)."""
     from darkroom.web.cases import ServedCases  # noqa: PLC0415 - FastAPI only when serving
@@ -218,14 +225,14 @@ def serve(
     served = (
         ServedCases.for_case(case) if case is not None else ServedCases.for_cases_dir(cases_dir or Path())
     )
-    run_server(served, host, port)
+    run_server(served, host, port, workers)
 
 
-def run_server(served: ServedCases, host: str, port: int) -> None:
+def run_server(served: ServedCases, host: str, port: int, workers: int = 1) -> None:
     """Check there is a user, then serve until Ctrl-C."""
     import uvicorn  # noqa: PLC0415
 
-    from darkroom.web.app import create_app  # noqa: PLC0415
+    from darkroom.web.app import SERVE_CASE_ENV, SERVE_CASES_DIR_ENV, create_app  # noqa: PLC0415
 
     db = _server_db(served.cases_dir)
     if db.user_count() == 0:
@@ -241,4 +248,18 @@ def run_server(served: ServedCases, host: str, port: int) -> None:
     err().print(
         f"serving {len(cases)} case(s) from {served.cases_dir} on http://{host}:{port} (Ctrl-C stops)"
     )
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        return
+    app.state.web.registry.close()
+    target = served.only_case or served.cases_dir
+    os.environ[SERVE_CASE_ENV if served.only_case else SERVE_CASES_DIR_ENV] = str(target)
+    uvicorn.run(
+        "darkroom.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        server_header=False,
+    )

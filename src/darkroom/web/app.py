@@ -30,6 +30,9 @@ from darkroom.web.security import NotLoggedIn, SecurityHeaders
 from darkroom.web.serverdb import ServerDb, open_server_db
 
 STATIC_DIR: Final = Path(__file__).parent / "static"
+# `darkroom serve --workers N` hands what to serve to uvicorn's worker processes through these.
+SERVE_CASE_ENV: Final = "DARKROOM_SERVE_CASE"
+SERVE_CASES_DIR_ENV: Final = "DARKROOM_SERVE_CASES_DIR"
 _log = logging.getLogger("darkroom.web")
 
 
@@ -130,3 +133,16 @@ def create_app(
     else:
         _log.warning("front-end libraries not installed (run `npm ci`); pages work without htmx")
     return app
+
+
+def served_from_environment() -> ServedCases:
+    """What a worker process serves, as `darkroom serve` put it in the environment."""
+    case = os.environ.get(SERVE_CASE_ENV)
+    if case:
+        return ServedCases.for_case(Path(case))
+    return ServedCases.for_cases_dir(Path(os.environ.get(SERVE_CASES_DIR_ENV) or "."))
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory uvicorn's worker processes call (`uvicorn darkroom.web.app:app_from_environment`)."""
+    return create_app(served_from_environment())
