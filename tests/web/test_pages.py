@@ -206,3 +206,22 @@ def test_lists_page_without_counting_whole_tables(web_case: WebCase, lena: httpx
     assert len(first["items"]) == 50 and first["has_next"]
     assert not {c["id"] for c in first["items"]} & {c["id"] for c in second["items"]}
     assert lena.get(f"/api/cases/{web_case.case_id}/conversations", params={"page": 0}).status_code == 422
+
+
+def test_a_message_link_opens_the_page_of_its_conversation_that_shows_it(
+    web_case: WebCase, lena: httpx.Client
+) -> None:
+    with _db(web_case) as db:
+        conv, count = db.execute(
+            "SELECT conversation_id, COUNT(*) FROM messages GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
+        ordered = [r[0] for r in db.execute(
+            "SELECT id FROM messages WHERE conversation_id = ? ORDER BY sent_at_utc, id", (conv,)
+        )]  # fmt: skip
+    assert count > 100
+    message_id = ordered[150]
+    answer = lena.get(f"/cases/{web_case.case_id}/messages/{message_id}")
+    assert answer.status_code == 303
+    assert answer.headers["location"].endswith(f"/conversations/{conv}?page=2#m{message_id}")
+    assert f'id="m{message_id}"' in lena.get(answer.headers["location"]).text
+    assert lena.get(f"/cases/{web_case.case_id}/messages/99999999").status_code == 404

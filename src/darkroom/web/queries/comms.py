@@ -190,3 +190,21 @@ def account(conn: Connection, account_id: int) -> dict[str, Any] | None:
         {"id": account_id},
     ).first()
     return None if row is None else dict(row._mapping)
+
+
+def message_position(conn: Connection, message_id: int) -> tuple[int, int] | None:
+    """(conversation, page number) where a message is shown, in the conversation's time order."""
+    row = conn.execute(
+        text("SELECT conversation_id, sent_at_utc FROM messages WHERE id = :id"), {"id": message_id}
+    ).first()
+    if row is None:
+        return None
+    if row.sent_at_utc is None:
+        where = "sent_at_utc IS NULL AND id < :id"
+    else:
+        where = "(sent_at_utc IS NULL OR sent_at_utc < :t OR (sent_at_utc = :t AND id < :id))"
+    before = conn.execute(
+        text(f"SELECT COUNT(*) FROM messages WHERE conversation_id = :c AND {where}"),
+        {"c": row.conversation_id, "t": row.sent_at_utc, "id": message_id},
+    ).scalar_one()
+    return int(row.conversation_id), int(before) // MESSAGES_PER_PAGE + 1

@@ -138,7 +138,9 @@ def bookmarks_page(conn: Connection, view: CaseView, number: int) -> Page:
             """
             SELECT b.id, b.subject_kind, b.subject_id, b.label, b.created_by, b.created_at_utc,
                    (SELECT COUNT(*) FROM notes n WHERE n.subject_kind = b.subject_kind
-                    AND n.subject_id = b.subject_id) AS notes
+                    AND n.subject_id = b.subject_id) AS notes,
+                   CASE WHEN b.subject_kind = 'message' THEN (SELECT m.conversation_id FROM messages m
+                    WHERE m.id = b.subject_id) END AS conversation_id
             FROM bookmarks b
             WHERE b.subject_kind != 'person' OR :cleared = 1
                OR (SELECT restricted FROM persons p WHERE p.id = b.subject_id) = 0

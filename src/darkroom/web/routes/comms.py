@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from darkroom.errors import InvalidInput
 from darkroom.web import actions
@@ -62,6 +62,18 @@ def conversation(
         state.templates, request, "conversation.html", session, view, active="conversations",
         conversation=header, messages=messages, notes=notes, bookmarks=bookmarks,
     )  # fmt: skip
+
+
+@router.get("/cases/{case_id}/messages/{message_id}")
+def message(view: Viewer, message_id: Annotated[int, Path(ge=1, le=2**53)]) -> RedirectResponse:
+    """A message in its conversation: the page that shows it, scrolled to it."""
+    with view.case.store.read() as conn:
+        found = comms.message_position(conn, message_id)
+    if found is None:
+        raise not_found("no such message")
+    conversation_id, number = found
+    target = f"/cases/{view.case.case_id}/conversations/{conversation_id}?page={number}#m{message_id}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/cases/{case_id}/search")
