@@ -123,11 +123,15 @@ def demo(
     ),
     seed: Annotated[int, typer.Option("--seed", help="Synthetic case seed.")] = 1,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Do not start the web app afterwards.")
+        bool,
+        typer.Option(
+            "--no-serve",
+            help="Do not start the web app afterwards (never started without a terminal or in CI).",
+        ),
     ] = False,
 ) -> None:
     """Generate a small synthetic case, register every exhibit, parse, analyse media against the
-    generated hash sets, print a summary."""
+    generated hash sets, print a summary; then serve it to a demo user (at a terminal only)."""
     actor = actor_name(None)
     out_dir = out_dir.expanduser().resolve()
     _fresh_out_dir(out_dir)
