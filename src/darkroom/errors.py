@@ -75,3 +75,9 @@ class MediaError(DarkroomError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class ExportUnavailable(DarkroomError):
+    """An export or report section needs a stage this darkroom (or this case) does not have yet."""
+
+    exit_code = 2

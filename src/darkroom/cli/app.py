@@ -16,10 +16,12 @@ from darkroom.cli import (
     demo,
     evaluate,
     evidence,
+    export,
     hashset,
     identifiers,
     media,
     process,
+    report,
 )
 from darkroom.cli.common import err
 from darkroom.cli.synth import synth_command
@@ -46,6 +48,8 @@ app.command("analyse")(analyse.analyse)
 app.command("synth")(synth_command)
 app.command("demo")(demo.demo)
 app.command("eval")(evaluate.evaluate)
+app.command("report")(report.report)
+app.command("export")(export.export)
 
 
 def _version(value: bool) -> None:
