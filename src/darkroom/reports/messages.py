@@ -111,7 +111,7 @@ def conversation_titles(conn: Connection, scope: SuspectScope, ids: Sequence[int
 def excerpts(
     conn: Connection, scope: SuspectScope, anchors: Sequence[Anchor], context: int
 ) -> tuple[Excerpt, ...]:
-    """One excerpt per group of overlapping anchor windows, in conversation and time order."""
+    """One excerpt per group of overlapping anchor windows of a conversation, the earliest first."""
     reasons: dict[int, list[str]] = {}
     for anchor in anchors:
         reasons.setdefault(anchor.message_id, [])
@@ -146,6 +146,7 @@ def excerpts(
                 messages=tuple(_excerpt_message(scope, m, set(anchor_ids)) for m in members),
             )
         )
+    found.sort(key=lambda x: (x.messages[0].sent_at_utc, x.conversation_id))
     return tuple(found)
 
 
