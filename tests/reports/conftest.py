@@ -136,8 +136,8 @@ def _identity(store: CaseStore) -> tuple[int, int]:
         conn.exec_driver_sql("INSERT INTO person_links VALUES (?, ?, ?, ?, ?, ?)", links)
         entry = audit.append(conn, "examiner1", "identity.confirm", "person:1", {"account": ola})
         conn.execute(
-            text("INSERT INTO decisions (kind, subject, object_ref, reason, actor, at_utc, audit_seq) "
-                 "VALUES ('identity.confirm', 'person:1', :o, 'phone on the seizure record', 'examiner1', :t, :s)"),
+            text("INSERT INTO decisions (kind, subject, object_ref, reason, actor, at_utc, audit_seq) VALUES "
+                 "('identity.confirm', 'person:1', :o, 'phone on the seizure record', 'examiner1', :t, :s)"),
             {"o": f"account:{ola}", "t": now, "s": entry.seq},
         )  # fmt: skip
     return 1, 2

@@ -71,8 +71,11 @@ def test_fallback_excerpts_show_context_with_provenance(built_case: BuiltCase) -
     assert [m.is_anchor for m in first.messages] == [True, False, False]  # his first message, 2 after
     message = first.messages[0]
     assert message.sender == "telegram:user222 (Ola Berg)" and message.sender_is_suspect
-    assert message.sent_at_local.endswith("+01:00 (Europe/Oslo)")
-    assert message.sent_at_local.startswith("2026-01-11 18:00:00")
+    assert (message.sent_at_utc, message.sent_at_local) == (
+        "2026-01-11T17:00:00.000000+00:00",
+        "2026-01-11 18:00:00 +01:00",
+    )
+    assert first.zone_name == "Europe/Oslo"
     assert (message.provenance.exhibit_ref, message.provenance.path) == ("EX-1", "Telegram/kari/result.json")
     assert message.provenance.locator == "messages[0]"
 
@@ -169,8 +172,8 @@ def test_bookmarked_messages_become_excerpts(case_copy: BuiltCase) -> None:
                 "created_at_utc TEXT NOT NULL, audit_seq INTEGER NOT NULL)"
             ))  # fmt: skip
             conn.execute(text(
-                "INSERT INTO bookmarks (subject_kind, subject_id, label, created_by, created_at_utc, audit_seq) "
-                "VALUES ('message', :m, 'travel plan', 'analyst1', '2026-03-21T10:00:00+00:00', 1)"
+                "INSERT INTO bookmarks (subject_kind, subject_id, label, created_by, created_at_utc, "
+                "audit_seq) VALUES ('message', :m, 'travel plan', 'analyst1', '2026-03-21T10:00:00+00:00', 1)"
             ), {"m": bookmarked})  # fmt: skip
         package = build_package(store, PackageRequest(case_copy.ola, context=0))
     finally:

@@ -84,7 +84,7 @@ def _excerpt_message(scope: SuspectScope, row: Any, anchors: set[int]) -> Excerp
     return ExcerptMessage(
         message_id=int(row.id),
         sent_at_utc=str(row.sent_at_utc or ""),
-        sent_at_local=local_text(row.sent_at_utc, zone_name),
+        sent_at_local=local_text(row.sent_at_utc, zone_name, named=False),
         sender=_sender(scope, row),
         sender_is_suspect=row.sender_account_id in scope.account_ids,
         body=str(row.body),

@@ -66,13 +66,15 @@ def utc_text(stored: str | None) -> str:
     return from_iso(stored).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def local_text(stored: str | None, zone_name: str) -> str:
-    """A stored UTC time in a local zone with its offset: `2026-03-14 07:10:00 +01:00 (Europe/Oslo)`."""
+def local_text(stored: str | None, zone_name: str, named: bool = True) -> str:
+    """A stored UTC time in a local zone with its offset: `2026-03-14 07:10:00 +01:00 (Europe/Oslo)`
+    (without the zone's name where a heading gives it)."""
     if not stored:
         return "-"
     moment: datetime = from_iso(stored).astimezone(zone(zone_name))
     offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]} ({zone_name})"
+    shown = f"{moment:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
+    return f"{shown} ({zone_name})" if named else shown
 
 
 _ACCOUNTS_SQL = text(
