@@ -179,3 +179,22 @@ def test_catalogues_have_the_same_words_and_cover_the_template() -> None:
     assert used and used <= set(CATALOGUES["en"])
     prefixes = set(re.findall(r'L\["(\w+)"\s*\+', template))  # keys built from data, e.g. "t_" + kind
     assert prefixes == {"clearance_", "v_", "link_", "t_", "r_", "rel_", "d_"}
+
+
+def test_odd_recorded_text_renders(case_copy: BuiltCase, tmp_path: Path) -> None:
+    """Control characters, right-to-left text and emoji as chats hold them never break the PDF."""
+    odd = "before\x00\x0c after \u202eltr\u202c مرحبا 👋 <i>x</i>"
+    store = CaseStore.open(case_copy.root)
+    try:
+        with store.write() as conn:
+            conn.execute(
+                text("UPDATE messages SET body = :b WHERE body = 'great, I will bring the flask'"), {"b": odd}
+            )
+            conn.execute(
+                text("UPDATE account_names SET display_name = :b WHERE display_name = 'Kari Nilsen'"),
+                {"b": odd},
+            )
+    finally:
+        store.close()
+    rendered = _render(case_copy.root, tmp_path / "odd.pdf")
+    assert "<i>x</i>" in rendered.text and "after" in rendered.text

@@ -9,6 +9,7 @@ plotting library), every label escaped.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from html import escape
 from itertools import combinations
@@ -66,7 +67,13 @@ def _partners(conn: Connection, scope: SuspectScope) -> dict[str, _Node]:
     return nodes
 
 
+# Characters XML 1.0 does not allow even escaped (control characters, lone surrogates, U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _short(label: str) -> str:
+    """A label fit for the figure: characters XML cannot hold become "?", long ones are cut."""
+    label = _NOT_XML.sub("?", label)
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
