@@ -20,7 +20,8 @@ from darkroom.reports.scope import REDACTED, SuspectScope
 from darkroom.reports.sections import Neighbourhood, Partner, Unavailable
 
 MAX_PARTNERS = 24
-WIDTH, HEIGHT, MARGIN = 640, 440, 90
+WIDTH, HEIGHT, MARGIN = 720, 460, 160  # user units; the side margins hold the labels
+PRINT_WIDTH_MM = 170
 LABEL_CHARS = 28
 
 _PARTNERS_SQL = text(
@@ -77,17 +78,28 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
+def _label(dx: float, dy: float, at: tuple[float, float], label: str, radius: float) -> str:
+    """A partner's label outside its dot: beside it, or above/below it near the top and bottom."""
+    x, y = at
+    if abs(dx) < 0.1 * radius:
+        anchor, x_at, y_at = "middle", x, y + (16 if dy > 0 else -10)
+    else:
+        anchor, x_at, y_at = ("start", x + 9, y + 3) if dx > 0 else ("end", x - 9, y + 3)
+    return f'<text x="{x_at}" y="{y_at}" text-anchor="{anchor}">{escape(_short(label))}</text>'
+
+
 def _svg(center_label: str, shown: list[_Node]) -> str:
     import igraph  # noqa: PLC0415 - heavy; only packages need it
 
     graph = igraph.Graph(n=len(shown) + 1, edges=[(0, i) for i in range(1, len(shown) + 1)])
     layout = graph.layout_star(center=0)
     xs, ys = [p[0] for p in layout.coords], [p[1] for p in layout.coords]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    diameter = min(WIDTH - 2 * MARGIN, HEIGHT - 60)  # a circle, not an ellipse
 
     def point(i: int) -> tuple[float, float]:
-        x = MARGIN + (xs[i] - min(xs)) / span_x * (WIDTH - 2 * MARGIN)
-        y = 30 + (ys[i] - min(ys)) / span_y * (HEIGHT - 60)
+        x = WIDTH / 2 + (xs[i] - (min(xs) + max(xs)) / 2) / span * diameter
+        y = HEIGHT / 2 + (ys[i] - (min(ys) + max(ys)) / 2) / span * diameter
         return round(x, 1), round(y, 1)
 
     lines, shapes = [], []
@@ -102,23 +114,26 @@ def _svg(center_label: str, shown: list[_Node]) -> str:
         lines.append(
             f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke-width="{width:.1f}" class="edge"/>'
         )
-        anchor = "start" if x2 >= x1 else "end"
-        dx = 9 if x2 >= x1 else -9
         shapes.append(f'<circle cx="{x2}" cy="{y2}" r="6" class="partner"/>')
-        shapes.append(
-            f'<text x="{x2 + dx}" y="{y2 + 3}" text-anchor="{anchor}">{escape(_short(node.label))}</text>'
-        )
+        shapes.append(_label(x2 - x1, y2 - y1, (x2, y2), node.label, diameter / 2))
     cx, cy = point(0)
     shapes.append(f'<circle cx="{cx}" cy="{cy}" r="11" class="suspect"/>')
     center = escape(_short(center_label))
-    shapes.append(f'<text x="{cx}" y="{cy - 16}" text-anchor="middle" class="suspect-label">{center}</text>')
+    box = 6 * len(_short(center_label)) + 10
+    shapes.append(f'<rect x="{cx - box / 2:.1f}" y="{cy + 14}" width="{box}" height="15" class="plate"/>')
+    shapes.append(f'<text x="{cx}" y="{cy + 25}" text-anchor="middle" class="suspect-label">{center}</text>')
     style = (
-        "<style>.edge{stroke:#555}.co{stroke:#bbb;stroke-dasharray:3 3}.partner{fill:#4a78a8}"
-        ".suspect{fill:#a83232}text{font:9px sans-serif;fill:#222}.suspect-label{font-weight:bold}</style>"
+        "<style>.edge{stroke:#555}.co{stroke:#ccc;stroke-width:0.5;stroke-dasharray:3 3}"
+        ".partner{fill:#4a78a8}.suspect{fill:#a83232}.plate{fill:#fff;stroke:#a83232;stroke-width:0.6}"
+        "text{font:9px sans-serif;fill:#222}.suspect-label{font-weight:bold}</style>"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}">' + style + "".join(lines) + "".join(shapes) + "</svg>"
+        f'width="{PRINT_WIDTH_MM}mm" height="{PRINT_WIDTH_MM * HEIGHT / WIDTH:.0f}mm">'
+        + style
+        + "".join(lines)
+        + "".join(shapes)
+        + "</svg>"
     )
 
 
