@@ -136,6 +136,7 @@ def test_disclosure_lists_what_could_not_be_read(built_case: BuiltCase) -> None:
     disclosure = {d.exhibit_ref: d for d in _package(built_case).disclosure}
     ex1 = disclosure["EX-1"]
     assert dict(ex1.counts) == {"failed": 1, "unsupported": 1}
+    assert ex1.by_type == (("failed", "text/plain", 1), ("unsupported", "application/octet-stream", 1))
     assert [(f.path, f.status) for f in ex1.files] == [
         ("Telegram/broken.json", "failed"),
         ("notes.bin", "unsupported"),

@@ -4,6 +4,7 @@ hash verification status, what could not be read (disclosure) and the appendix o
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,9 @@ from darkroom.reports.sections import (
     VerificationState,
 )
 
-DISCLOSURE_LIMIT = 200  # files listed per exhibit; the rest are counted and `darkroom files` lists them
+# Files listed per exhibit (failures first): WeasyPrint lays out long tables slowly, and thousands of
+# unsupported paths help no reader; every file is counted by status and type, `darkroom files` lists all.
+DISCLOSURE_LIMIT = 60
 
 
 def provenance(row: Any) -> Provenance:
@@ -149,16 +152,19 @@ def disclosure(conn: Connection, exhibits: tuple[ExhibitFacts, ...]) -> tuple[Ex
     sections = []
     for exhibit in exhibits:
         rows = conn.execute(_UNREAD_SQL, {"e": exhibit.exhibit_id}).all()
-        counts: dict[str, int] = {}
-        for row in rows:
-            counts[row.status] = counts.get(row.status, 0) + 1
+        counts: Counter[str] = Counter(str(r.status) for r in rows)
+        by_type: Counter[tuple[str, str]] = Counter((str(r.status), r.mime_type or "-") for r in rows)
         files = tuple(
             UnreadFile(str(r.path), r.mime_type, str(r.status), str(r.reason))
             for r in rows[:DISCLOSURE_LIMIT]
         )
         sections.append(
             ExhibitDisclosure(
-                exhibit.ref, tuple(sorted(counts.items())), files, max(0, len(rows) - len(files))
+                exhibit_ref=exhibit.ref,
+                counts=tuple(sorted(counts.items())),
+                by_type=tuple((status, mime, n) for (status, mime), n in sorted(by_type.items())),
+                files=files,
+                not_listed=len(rows) - len(files),
             )
         )
     return tuple(sections)

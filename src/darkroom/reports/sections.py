@@ -318,10 +318,12 @@ class UnreadFile:
 
 @dataclass(frozen=True, slots=True)
 class ExhibitDisclosure:
-    """What could not be read in one exhibit: counts by status and the files (up to a limit)."""
+    """What could not be read in one exhibit: counts by status, counts by status and file type
+    (complete), and the files themselves, failures first, up to a limit."""
 
     exhibit_ref: str
     counts: tuple[tuple[str, int], ...]
+    by_type: tuple[tuple[str, str, int], ...]
     files: tuple[UnreadFile, ...]
     not_listed: int
 
