@@ -213,3 +213,22 @@ def test_no_record_of_a_package_can_hold_a_score() -> None:
     names = _field_names(ProsecutionPackage)
     assert {"chain_head", "provenance", "sha256"} <= names  # the walk reaches nested records
     assert not [name for name in names if "priority" in name or "score" in name]
+
+
+def test_a_restricted_account_of_the_suspect_keeps_its_place_but_not_its_identity(
+    case_copy: BuiltCase,
+) -> None:
+    store = CaseStore.open(case_copy.root)
+    try:
+        with store.write() as conn:
+            conn.execute(text("UPDATE accounts SET restricted = 1 WHERE handle = 'user999'"))
+        hidden = build_package(store, PackageRequest(case_copy.ola))
+        shown = build_package(store, PackageRequest(case_copy.ola, clearance="restricted"))
+    finally:
+        store.close()
+    link = next(link for link in hidden.identity.links if link.restricted)
+    assert (link.handle, link.status, link.identifiers) == (REDACTED, "model-only", ())
+    assert [n.display_name for n in link.names] == [REDACTED] and link.reasons == (REDACTED,)
+    senders = {m.sender for x in hidden.excerpts for m in x.messages if m.sender_is_suspect}
+    assert REDACTED in senders and "user999" not in repr(hidden)
+    assert "user999" in {link.handle for link in shown.identity.links}
