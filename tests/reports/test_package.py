@@ -7,13 +7,21 @@ import dataclasses
 import typing
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from darkroom.errors import InvalidInput
-from darkroom.reports import sections
+from darkroom.reports import providers, sections
 from darkroom.reports.package import PackageRequest, build_package
-from darkroom.reports.scope import REDACTED
-from darkroom.reports.sections import ProsecutionPackage, Unavailable
+from darkroom.reports.render import render_html
+from darkroom.reports.scope import REDACTED, SuspectScope
+from darkroom.reports.sections import (
+    IndicatorHit,
+    Indicators,
+    PlannedEvent,
+    ProsecutionPackage,
+    Provenance,
+    Unavailable,
+)
 from darkroom.store import CaseStore
 from tests.reports.conftest import PHONE, BuiltCase
 
@@ -181,6 +189,7 @@ def test_bookmarked_messages_become_excerpts(case_copy: BuiltCase) -> None:
         store.close()
     assert not isinstance(package.bookmarks, Unavailable)
     assert [(b.label, b.message_id) for b in package.bookmarks] == [("travel plan", bookmarked)]
+    assert "travel plan" in render_html(package, "en")
     assert [(x.reasons, [m.body for m in x.messages]) for x in package.excerpts] == [
         (("bookmark",), ["take the bus then"])
     ]
@@ -232,3 +241,40 @@ def test_a_restricted_account_of_the_suspect_keeps_its_place_but_not_its_identit
     senders = {m.sender for x in hidden.excerpts for m in x.messages if m.sender_is_suspect}
     assert REDACTED in senders and "user999" not in repr(hidden)
     assert "user999" in {link.handle for link in shown.identity.links}
+
+
+def indicators_for(conn: Connection, scope: SuspectScope) -> Indicators:
+    """A stand-in for the triage stage's hook (`providers.TRIAGE_HOOK`): one hit, one planned event."""
+    row = conn.execute(
+        text(
+            "SELECT m.id, m.file_id, m.locator, e.ref, f.display_path FROM messages m JOIN exhibits e "
+            "ON e.id = m.exhibit_id JOIN files f ON f.id = m.file_id WHERE m.body = 'see you at the gate'"
+        )
+    ).one()
+    where = Provenance(row.ref, row.file_id, row.display_path, row.locator)
+    return Indicators(
+        hits=(IndicatorHit(row.id, "meeting", "see you at the gate", where),),
+        planned=(
+            PlannedEvent("2026-01-17T14:00:00+00:00", "2026-01-17 15:00:00 +01:00", "match day", where),
+        ),
+    )
+
+
+def test_indicator_hits_from_the_triage_hook_become_excerpts(
+    built_case: BuiltCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(providers, "TRIAGE_HOOK", (__name__, "indicators_for"))
+    package = _package(built_case, context=1)
+    assert not isinstance(package.indicators, Unavailable)
+    assert [h.indicator for h in package.indicators.hits] == ["meeting"]
+    ((reasons, bodies),) = [(x.reasons, [m.body for m in x.messages]) for x in package.excerpts]
+    assert reasons == ("indicator",)
+    html = render_html(package, "nb")
+    assert "match day" in html and "2026-01-17 15:00:00 +01:00" in html and "indikatortreff" in html
+    assert bodies == [
+        "fine, the 12 leaves at half past one",
+        "see you at the gate",
+        "do not forget the tickets",
+    ]
+    monkeypatch.setattr(providers, "TRIAGE_HOOK", (__name__, "no_such_hook"))
+    assert isinstance(_package(built_case).indicators, Unavailable)

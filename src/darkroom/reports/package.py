@@ -3,7 +3,7 @@ section's records, the audit-chain head they reflect, and the appendix of every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection
 
@@ -59,9 +59,7 @@ def _anchors(
 def gather(conn: Connection, request: PackageRequest) -> ProsecutionPackage:
     """Every section of the package, read inside the caller's (read) transaction."""
     if request.context < 0:
-        request = PackageRequest(
-            request.person_id, request.clearance, request.message_ids, request.own_exhibits, 0
-        )
+        request = replace(request, context=0)
     scope = suspect_scope(conn, request.person_id, request.clearance, request.own_exhibits)
     head = facts.chain_head(conn)
     identity = gather_identity(conn, scope)

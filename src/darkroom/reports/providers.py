@@ -31,8 +31,10 @@ def indicators(conn: Connection, scope: SuspectScope) -> Indicators | Unavailabl
         return Unavailable(
             "the triage stage (indicator hits, planned events) is not part of this darkroom yet"
         )
-    hook = cast("IndicatorHook", getattr(module, function_name))
-    return hook(conn, scope)
+    hook = getattr(module, function_name, None)
+    if hook is None:
+        return Unavailable(f"{module_name} has no {function_name}; this darkroom cannot read triage results")
+    return cast("IndicatorHook", hook)(conn, scope)
 
 
 def _columns(conn: Connection, table: str) -> set[str]:
