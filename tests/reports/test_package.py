@@ -278,3 +278,19 @@ def test_indicator_hits_from_the_triage_hook_become_excerpts(
     ]
     monkeypatch.setattr(providers, "TRIAGE_HOOK", (__name__, "no_such_hook"))
     assert isinstance(_package(built_case).indicators, Unavailable)
+
+
+def test_pictures_the_media_stage_has_not_seen_are_not_processed(case_copy: BuiltCase) -> None:
+    store = CaseStore.open(case_copy.root)
+    try:
+        with store.write() as conn:
+            conn.execute(text("DELETE FROM media_reviews"))
+            conn.execute(text("DELETE FROM media_hashes"))
+            conn.execute(text("DELETE FROM media"))
+        package = build_package(store, PackageRequest(case_copy.ola))
+    finally:
+        store.close()
+    ex1 = next(d for d in package.disclosure if d.exhibit_ref == "EX-1")
+    photo = next(f for f in ex1.files if f.path == "photo.jpg")
+    assert photo.status == "not processed" and "media stage has not analysed" in photo.reason
+    assert [f.status for f in ex1.files] == ["failed", "not processed", "unsupported"]

@@ -127,22 +127,29 @@ def exhibit_facts(
     return tuple(facts)
 
 
-# A file counts as read when a parser read it, or it is a picture/video the media stage decoded.
+# A file counts as read when a parser read it, or it is a picture/video the media stage decoded; a
+# picture or video the media stage has not looked at yet is "not processed", not "unsupported".
 _UNREAD_SQL = text(
     """
-    SELECT f.display_path AS path, f.mime_type,
-           CASE WHEN f.read_error IS NOT NULL THEN 'failed'
-                WHEN m.status = 'failed' THEN 'failed'
-                WHEN p.status IS NULL THEN 'not processed'
-                ELSE p.status END AS status,
-           COALESCE(f.read_error, CASE WHEN m.status = 'failed' THEN 'media: ' || m.error END, p.error,
-                    'not processed yet: run `darkroom process`') AS reason
-    FROM files f LEFT JOIN file_parses p ON p.file_id = f.id LEFT JOIN media m ON m.file_id = f.id
-    WHERE f.exhibit_id = :e AND f.entry_kind = 'file'
-      AND (f.read_error IS NOT NULL OR m.status = 'failed' OR p.status IS NULL OR p.status = 'failed'
-           OR (p.status = 'unsupported' AND m.file_id IS NULL))
-    ORDER BY CASE WHEN f.read_error IS NOT NULL OR m.status = 'failed' OR p.status = 'failed'
-                  THEN 0 ELSE 1 END, f.display_path
+    SELECT path, mime_type, status,
+           CASE WHEN status = 'not processed' AND parse_status IS NOT NULL
+                THEN 'the media stage has not analysed this picture or video yet: run `darkroom process`'
+                ELSE reason END AS reason
+    FROM (
+        SELECT f.display_path AS path, f.mime_type, p.status AS parse_status,
+               CASE WHEN f.read_error IS NOT NULL OR m.status = 'failed' THEN 'failed'
+                    WHEN p.status IS NULL THEN 'not processed'
+                    WHEN p.status = 'unsupported' AND m.file_id IS NULL
+                         AND (f.mime_type LIKE 'image/%' OR f.mime_type LIKE 'video/%') THEN 'not processed'
+                    ELSE p.status END AS status,
+               COALESCE(f.read_error, CASE WHEN m.status = 'failed' THEN 'media: ' || m.error END, p.error,
+                        'not processed yet: run `darkroom process`') AS reason
+        FROM files f LEFT JOIN file_parses p ON p.file_id = f.id LEFT JOIN media m ON m.file_id = f.id
+        WHERE f.exhibit_id = :e AND f.entry_kind = 'file'
+          AND (f.read_error IS NOT NULL OR m.status = 'failed' OR p.status IS NULL OR p.status = 'failed'
+               OR (p.status = 'unsupported' AND m.file_id IS NULL))
+    )
+    ORDER BY CASE status WHEN 'failed' THEN 0 WHEN 'not processed' THEN 1 ELSE 2 END, path
     """
 )
 
