@@ -81,3 +81,9 @@ class WebAccessError(DarkroomError):
     """The web server or its user database cannot be used as asked (no such case, a bad server db)."""
 
     exit_code = 2
+
+
+class ExportUnavailable(DarkroomError):
+    """An export or report section needs a stage this darkroom (or this case) does not have yet."""
+
+    exit_code = 2

@@ -16,10 +16,12 @@ from darkroom.cli import (
     demo,
     evaluate,
     evidence,
+    export,
     hashset,
     identifiers,
     media,
     process,
+    report,
     web,
 )
 from darkroom.cli.common import err
@@ -50,6 +52,8 @@ app.command("eval")(evaluate.evaluate)
 app.add_typer(web.user_app, name="user")
 app.add_typer(web.member_app, name="member")
 app.command("serve")(web.serve)
+app.command("report")(report.report)
+app.command("export")(export.export)
 
 
 def _version(value: bool) -> None:
@@ -86,3 +90,7 @@ def run(argv: list[str] | None = None) -> int:
 def main() -> None:
     """Console-script entry point."""
     sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""`darkroom export`: the case for partners' tools (GraphML/GEXF/CSV, FollowTheMoney, VICS), audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name, emit_jsonl, opened_case, out
+
+
+def export(
+    format_name: Annotated[str, typer.Option("--format", help="graphml, gexf, csv, ftm or vics.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The file (or, for csv, the folder) to write.")],
+    case: CaseOption = None,
+    actor: ActorOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Export the case for Gephi, i2/Maltego-style import, Aleph (FollowTheMoney) or hash sharing (VICS);
+    every file written is recorded in the audit chain with its SHA-256."""
+    from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
+
+    with opened_case(case) as store:
+        result = run_export(store, format_name, out_path.expanduser(), actor_name(actor))
+    if json_output:
+        emit_jsonl(
+            {
+                "path": str(path),
+                "sha256": sha256_hex,
+                "counts": dict(result.counts),
+                "audit_seq": result.audit_seq,
+            }
+            for path, sha256_hex in result.files
+        )
+        return
+    console = out()
+    for path, sha256_hex in result.files:
+        console.print(f"wrote {path} sha256 {sha256_hex}", markup=False)
+    console.print(", ".join(f"{name}: {count}" for name, count in result.counts) or "nothing to export")

@@ -1,0 +1,1 @@
+"""Exporters for partners' tools: `darkroom export --format NAME` (see `base` for the contract)."""

@@ -1,0 +1,113 @@
+"""The exporter contract and registry `darkroom export --format NAME` dispatches on.
+
+An exporter is a small class with a unique `name`, a one-line `description` and `export(store,
+out_path)`, which writes one file (or a folder of files) and says what it wrote. Built-ins register
+by entry point (`darkroom.exporters`) as third parties do; until the installed metadata carries the
+group, BUILTIN_EXPORTERS supplies them. `run_export` records every export in the audit chain with
+the SHA-256 of each file written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from darkroom.errors import InvalidInput
+from darkroom.reports.outputs import record_output, sha256_of_file
+from darkroom.store import CaseStore
+
+ENTRY_POINT_GROUP = "darkroom.exporters"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What an exporter wrote: the files (one, or the files of a folder) and counts by kind."""
+
+    written: tuple[Path, ...]
+    counts: tuple[tuple[str, int], ...]
+
+
+@runtime_checkable
+class Exporter(Protocol):
+    """One export format."""
+
+    name: str
+    description: str
+
+    def export(self, store: CaseStore, out_path: Path) -> ExportSummary: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """A finished export: each file with its SHA-256, the counts, and the audit row recording it."""
+
+    files: tuple[tuple[Path, str], ...]
+    counts: tuple[tuple[str, int], ...]
+    audit_seq: int
+
+
+class RegistryError(Exception):
+    """A registered exporter is broken (not an exporter, or two share a name): a packaging bug."""
+
+
+def _builtin_exporters() -> dict[str, Callable[[], Exporter]]:
+    from darkroom.reports.exporters.ftm import FtmExporter  # noqa: PLC0415 - cycle: they import base
+    from darkroom.reports.exporters.network import CsvExporter, GexfExporter, GraphmlExporter  # noqa: PLC0415
+    from darkroom.reports.exporters.vics import VicsExporter  # noqa: PLC0415
+
+    return {
+        "csv": CsvExporter,
+        "ftm": FtmExporter,
+        "gexf": GexfExporter,
+        "graphml": GraphmlExporter,
+        "vics": VicsExporter,
+    }
+
+
+def load_exporters() -> dict[str, Exporter]:
+    """Every registered exporter by name (entry points first, then built-ins not registered yet)."""
+    exporters: dict[str, Exporter] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        exporter = entry.load()()
+        if not isinstance(exporter, Exporter):
+            msg = f"entry point {entry.name} ({entry.value}) is not a darkroom exporter"
+            raise RegistryError(msg)
+        if exporter.name in exporters:
+            msg = f"two exporters are named {exporter.name!r}"
+            raise RegistryError(msg)
+        exporters[exporter.name] = exporter
+    for name, factory in _builtin_exporters().items():
+        exporters.setdefault(name, factory())
+    return dict(sorted(exporters.items()))
+
+
+def exporter_named(name: str) -> Exporter:
+    """The exporter `--format NAME` asks for, or a clear error naming the ones there are."""
+    exporters = load_exporters()
+    exporter = exporters.get(name.strip().lower())
+    if exporter is None:
+        msg = f"unknown export format {name!r}; use one of {', '.join(exporters)}"
+        raise InvalidInput(msg)
+    return exporter
+
+
+def run_export(store: CaseStore, name: str, out_path: Path, actor: str) -> ExportResult:
+    """Run one exporter and record the export (`export.NAME`) with each file's SHA-256."""
+    exporter = exporter_named(name)
+    if not out_path.parent.is_dir():
+        msg = f"cannot write {out_path}: the folder {out_path.parent} does not exist"
+        raise InvalidInput(msg)
+    summary = exporter.export(store, out_path)
+    files = tuple((path, sha256_of_file(path)) for path in summary.written)
+    details = {
+        "format": exporter.name,
+        "files": [{"path": str(path), "sha256": sha256_hex} for path, sha256_hex in files],
+        "counts": dict(summary.counts),
+    }
+    if len(files) == 1:
+        details["sha256"] = files[0][1]
+    seq = record_output(store, actor, f"export.{exporter.name}", "case", out_path, details)
+    return ExportResult(files, summary.counts, seq)
