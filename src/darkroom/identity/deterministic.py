@@ -49,12 +49,14 @@ def _aligned_pairs(conn: Connection, name_only: Collection[int]) -> Counter[tupl
     pairs: Counter[tuple[int, int]] = Counter()
     for row in conn.execute(_ALIGNED_SQL):
         senders = [tuple(int(part) for part in item.split(":")) for item in str(row.senders).split(",")]
-        for account, file_id in senders:
-            if account not in name_only:
-                continue
-            for other, other_file in senders:
-                if other != account and other_file != file_id:
-                    pairs[(account, other)] += 1
+        found = {
+            (account, other)
+            for account, file_id in senders
+            if account in name_only
+            for other, other_file in senders
+            if other != account and other_file != file_id
+        }
+        pairs.update(found)
     return pairs
 
 

@@ -109,16 +109,19 @@ def _assign_ids(plans: Sequence[PersonPlan], old: Mapping[int, set[str]]) -> dic
 
 
 _NAMES_SQL = text(
-    "SELECT 'account:' || a.id AS ref, COALESCE(n.display_name, a.handle) AS name, a.handle, a.restricted "
-    "FROM accounts a LEFT JOIN account_names n ON n.account_id = a.id "
-    "UNION ALL SELECT 'contact:' || c.id, c.display_name, NULL, 0 FROM contacts c"
+    "SELECT 'account:' || a.id AS ref, COALESCE(n.display_name, a.handle) AS name, a.handle, a.restricted, "
+    "a.platform FROM accounts a LEFT JOIN account_names n ON n.account_id = a.id "
+    "UNION ALL SELECT 'contact:' || c.id, c.display_name, NULL, 0, NULL FROM contacts c"
 )
+# Platforms where people name themselves (a saved contact name says how someone else sees them).
+_SELF_NAMED = frozenset({"email", "facebook", "telegram", "xmpp", "forum", "discord", "instagram", "twitter"})
 
 
 def _labels(conn: Connection, plans: Sequence[PersonPlan]) -> tuple[list[str], list[bool]]:
     """Each person's label (its most telling, most frequent name) and whether it is restricted."""
     wanted = {ref for plan in plans for ref in plan.refs}
     names: dict[str, list[str]] = defaultdict(list)
+    own: set[str] = set()
     handles: dict[str, str] = {}
     restricted: set[str] = set()
     for row in conn.execute(_NAMES_SQL):
@@ -127,6 +130,8 @@ def _labels(conn: Connection, plans: Sequence[PersonPlan]) -> tuple[list[str], l
             continue
         if row.name and name_tokens(row.name):
             names[ref].append(str(row.name))
+            if row.platform in _SELF_NAMED:
+                own.add(" ".join(str(row.name).split()))
         if row.handle:
             handles[ref] = str(row.handle)
         if row.restricted:
@@ -136,7 +141,7 @@ def _labels(conn: Connection, plans: Sequence[PersonPlan]) -> tuple[list[str], l
     for plan in plans:
         counts = Counter(" ".join(n.split()) for ref in plan.refs for n in set(names.get(ref, [])))
         if counts:
-            labels.append(max(counts, key=lambda n: (name_rank(n), counts[n], n)))
+            labels.append(max(counts, key=lambda n: (name_rank(n)[0], n in own, name_rank(n), counts[n], n)))
         else:
             labels.append(min((handles[r] for r in plan.refs if r in handles), default="unnamed"))
         flags.append(bool(plan.refs & restricted))
