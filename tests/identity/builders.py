@@ -154,8 +154,8 @@ class CaseBuilder:
             row = {"account_id": found[0], "display_name": name, "exhibit_id": self._exhibits[exhibit]}
             conn.execute(
                 text(
-                    "INSERT OR IGNORE INTO account_names (account_id, display_name, exhibit_id, file_id, locator) "
-                    "VALUES (:account_id, :display_name, :exhibit_id, :file_id, 'card')"
+                    "INSERT OR IGNORE INTO account_names (account_id, display_name, exhibit_id, file_id, "
+                    "locator) VALUES (:account_id, :display_name, :exhibit_id, :file_id, 'card')"
                 ),
                 row | {"file_id": self.file(exhibit, "Contacts/contacts.vcf")},
             )

@@ -47,7 +47,7 @@ def build(root: Path) -> Scenario:
     ids["whatsapp_alex"] = case.account("whatsapp", mobile(8), ("Alex",), "EX-1")
     ids["whatsapp_sam"] = case.account("whatsapp", mobile(9), ("Sam",), "EX-2")
     lines = [
-        ("2025-03-0{}T1{}:0{}".format(d, h, m), f"see you at the quiz {d}{h}{m}")
+        (f"2025-03-0{d}T1{h}:0{m}", f"see you at the quiz {d}{h}{m}")
         for d in (1, 2)
         for h in (1, 2)
         for m in (1, 2)

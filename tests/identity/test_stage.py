@@ -45,7 +45,8 @@ def test_a_household_line_is_marked_shared_and_merges_no_one(scenario: Scenario)
         row = conn.execute(
             text(
                 "SELECT i.is_shared, r.reason, r.details_json FROM identifiers i "
-                "JOIN identifier_shared_reasons r ON r.identifier_id = i.id WHERE i.value_norm = '+441134960001'"
+                "JOIN identifier_shared_reasons r ON r.identifier_id = i.id "
+                "WHERE i.value_norm = '+441134960001'"
             )
         ).one()
     assert row.is_shared == 1
