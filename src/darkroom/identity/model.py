@@ -35,10 +35,12 @@ class ModelUnavailable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One comparison level: its label and the SQL condition (None: the else level)."""
+    """One comparison level: its label, the SQL condition (None: the else level) and the m
+    probability EM starts from (a guess of how often one person's records reach this level)."""
 
     label: str
     sql: str | None
+    m_start: float = 0.0
     null: bool = False
 
 
@@ -72,11 +74,11 @@ FIELDS: tuple[Field, ...] = (
         ("first_names",),
         (
             Level("no name", _null("first_names"), null=True),
-            Level("same rare full name", _intersect("rare_full_names")),
-            Level("same full name", _intersect("full_names")),
-            Level("same first name and initial", _intersect("first_initials")),
-            Level("same first name", _intersect("first_names")),
-            Level("different names", None),
+            Level("same rare full name", _intersect("rare_full_names"), 0.35),
+            Level("same full name", _intersect("full_names"), 0.25),
+            Level("same first name and initial", _intersect("first_initials"), 0.1),
+            Level("same first name", _intersect("first_names"), 0.2),
+            Level("different names", None, 0.1),
         ),
     ),
     Field(
@@ -84,9 +86,9 @@ FIELDS: tuple[Field, ...] = (
         ("handle_cores",),
         (
             Level("no handle", _null("handle_cores"), null=True),
-            Level("same handle", _intersect("handles")),
-            Level("same handle, other digits", _intersect("handle_cores")),
-            Level("different handles", None),
+            Level("same handle", _intersect("handles"), 0.5),
+            Level("same handle, other digits", _intersect("handle_cores"), 0.2),
+            Level("different handles", None, 0.3),
         ),
     ),
     Field(
@@ -98,8 +100,9 @@ FIELDS: tuple[Field, ...] = (
                 "a handle spells the other's name",
                 f"{_intersect('', left='handle_cores', right='name_cores')} OR "
                 f"{_intersect('', left='name_cores', right='handle_cores')}",
+                0.4,
             ),
-            Level("no handle spells the other's name", None),
+            Level("no handle spells the other's name", None, 0.6),
         ),
     ),
     Field(
@@ -107,8 +110,8 @@ FIELDS: tuple[Field, ...] = (
         ("birthdays",),
         (
             Level("no birthday", _null("birthdays"), null=True),
-            Level("same birthday", _intersect("birthdays")),
-            Level("different birthdays", None),
+            Level("same birthday", _intersect("birthdays"), 0.9),
+            Level("different birthdays", None, 0.1),
         ),
     ),
     Field(
@@ -116,8 +119,8 @@ FIELDS: tuple[Field, ...] = (
         ("orgs",),
         (
             Level("no organisation", _null("orgs"), null=True),
-            Level("same organisation", _intersect("orgs")),
-            Level("different organisations", None),
+            Level("same organisation", _intersect("orgs"), 0.7),
+            Level("different organisations", None, 0.3),
         ),
     ),
     Field(
@@ -125,8 +128,8 @@ FIELDS: tuple[Field, ...] = (
         ("addresses",),
         (
             Level("no address", _null("addresses"), null=True),
-            Level("same address", _intersect("addresses")),
-            Level("different addresses", None),
+            Level("same address", _intersect("addresses"), 0.8),
+            Level("different addresses", None, 0.2),
         ),
     ),
     Field(
@@ -134,9 +137,9 @@ FIELDS: tuple[Field, ...] = (
         ("own_numbers", "shared_ids"),
         (
             Level("no numbers to compare", _NUMBERS_NULL, null=True),
-            Level("a shared number in common", _intersect("shared_ids")),
-            Level("each has a number of its own", "own_numbers_l = 1 AND own_numbers_r = 1"),
-            Level("numbers not comparable", None),
+            Level("a shared number in common", _intersect("shared_ids"), 0.2),
+            Level("each has a number of its own", "own_numbers_l = 1 AND own_numbers_r = 1", 0.5),
+            Level("numbers not comparable", None, 0.3),
         ),
     ),
     Field(
@@ -144,8 +147,8 @@ FIELDS: tuple[Field, ...] = (
         ("exhibits",),
         (
             Level("no exhibit", _null("exhibits"), null=True),
-            Level("seen on the same exhibit", _intersect("exhibits")),
-            Level("seen on different exhibits", None),
+            Level("seen on the same exhibit", _intersect("exhibits"), 0.6),
+            Level("seen on different exhibits", None, 0.4),
         ),
     ),
 )
@@ -190,11 +193,11 @@ class ModelResult:
 
 
 def _level_dict(level: Level) -> dict[str, Any]:
-    if level.sql is None:
-        return {"sql_condition": "ELSE", "label_for_charts": level.label}
-    entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.label}
+    entry: dict[str, Any] = {"sql_condition": level.sql or "ELSE", "label_for_charts": level.label}
     if level.null:
         entry["is_null_level"] = True
+    else:
+        entry["m_probability"] = level.m_start
     return entry
 
 
