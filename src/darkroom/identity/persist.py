@@ -117,6 +117,11 @@ _NAMES_SQL = text(
 _SELF_NAMED = frozenset({"email", "facebook", "telegram", "xmpp", "forum", "discord", "instagram", "twitter"})
 
 
+def _last(name: str) -> str:
+    tokens = name_tokens(name)
+    return tokens[-1] if len(tokens) > 1 else ""
+
+
 def _labels(conn: Connection, plans: Sequence[PersonPlan]) -> tuple[list[str], list[bool]]:
     """Each person's label (its most telling, most frequent name) and whether it is restricted."""
     wanted = {ref for plan in plans for ref in plan.refs}
@@ -136,12 +141,21 @@ def _labels(conn: Connection, plans: Sequence[PersonPlan]) -> tuple[list[str], l
             handles[ref] = str(row.handle)
         if row.restricted:
             restricted.add(ref)
+    # A surname belongs to few persons; "home", "work" or "gym" after a first name to many.
+    spread: Counter[str] = Counter()
+    for plan in plans:
+        spread.update({_last(n) for ref in plan.refs for n in names.get(ref, [])})
     labels: list[str] = []
     flags: list[bool] = []
     for plan in plans:
         counts = Counter(" ".join(n.split()) for ref in plan.refs for n in set(names.get(ref, [])))
         if counts:
-            labels.append(max(counts, key=lambda n: (name_rank(n)[0], n in own, name_rank(n), counts[n], n)))
+            labels.append(
+                max(
+                    counts,
+                    key=lambda n: (name_rank(n)[0], n in own, -spread[_last(n)], name_rank(n), counts[n], n),
+                )
+            )
         else:
             labels.append(min((handles[r] for r in plan.refs if r in handles), default="unnamed"))
         flags.append(bool(plan.refs & restricted))
