@@ -43,8 +43,9 @@ def _entity(key: str, **values: object) -> Entity:
 
 def _population(rng: random.Random, people: int) -> tuple[list[Entity], dict[str, int]]:
     """Each person: a card group (full name, number, sometimes a birthday, half saved by their
-    pseudonym) and an alias group (the pseudonymous handle, the first name as display name);
-    names repeat across people, as they do."""
+    pseudonym), an alias group (the pseudonymous handle, the first name as display name), and for
+    some a card with neither number nor email (name, birthday, address); names repeat across
+    people, as they do."""
     entities: list[Entity] = []
     owner: dict[str, int] = {}
     for person in range(people):
@@ -60,7 +61,8 @@ def _population(rng: random.Random, people: int) -> tuple[list[Entity], dict[str
             first_initials=frozenset({f"{first} {last[0]}"}),
             name_cores=frozenset({first + last, first, *nickname}),
             own_numbers=True,
-            birthdays=frozenset({birthday}) if rng.random() < 0.3 else frozenset(),
+            birthdays=frozenset({birthday}) if rng.random() < 0.5 else frozenset(),
+            addresses=frozenset({f"{rng.randrange(1, 90)} {rng.choice(WORDS)} road"}),
             exhibits=frozenset({rng.randrange(6)}),
             main_first_name=first,
             main_key=first + last,
@@ -78,13 +80,28 @@ def _population(rng: random.Random, people: int) -> tuple[list[Entity], dict[str
         )
         entities += [card, alias]
         owner[card.key] = owner[alias.key] = person
+        if card.birthdays and rng.random() < 0.4:
+            bare = _entity(
+                f"contact:bare-{person}",
+                full_names=card.full_names,
+                first_names=card.first_names,
+                first_initials=card.first_initials,
+                name_cores=frozenset({first + last, first}),
+                birthdays=card.birthdays,
+                addresses=card.addresses,
+                exhibits=frozenset({rng.randrange(6)}),
+                main_first_name=first,
+                main_key=first + last,
+            )
+            entities.append(bare)
+            owner[bare.key] = person
     return entities, owner
 
 
 def test_a_small_case_is_refused_with_a_reason() -> None:
-    entities, _ = _population(random.Random(1), MIN_ENTITIES // 2 - 1)
+    entities, _ = _population(random.Random(1), MIN_ENTITIES)
     with pytest.raises(ModelUnavailable, match="too few"):
-        score_entities(entities)
+        score_entities(entities[: MIN_ENTITIES - 1])
 
 
 def test_the_model_trains_unsupervised_and_keeps_its_reasons() -> None:
@@ -101,6 +118,16 @@ def test_the_model_trains_unsupervised_and_keeps_its_reasons() -> None:
     reasons = best.reasons()
     assert reasons["rule"] == "model" and reasons["fields"]
     assert {f["field"] for f in reasons["fields"]} <= set(result.fields)
+
+
+def test_a_card_with_no_number_or_email_resolves_on_name_birthday_and_address() -> None:
+    entities, owner = _population(random.Random(11), 240)
+    result = score_entities(entities)
+    bare = [p for p in result.pairs if "bare" in p.left + p.right and _status(p) == "merge"]
+    assert bare, "cards without numbers should merge on their other fields"
+    assert all(owner[p.left] == owner[p.right] for p in bare)
+    fields = {f["field"] for p in bare for f in p.reasons()["fields"] if f["weight"] > 0}
+    assert {"name", "birthday"} <= fields
 
 
 def test_handles_alone_never_merge() -> None:

@@ -9,6 +9,7 @@ comparison level each field reached, with its match weight: the reasons an analy
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections import Counter
@@ -24,6 +25,8 @@ MIN_ENTITIES = 150
 REVIEW_PROBABILITY = 0.5
 U_SAMPLE_PAIRS = 2_000_000
 SEED = 5
+EM_BLOCKS = ("full_names", "birthdays", "handles", "main_key")
+MIN_EM_PAIRS = 20
 # Fields whose agreement lets a pair merge; handles alone never do (`user1` is not `user12`).
 IDENTITY_FIELDS = frozenset({"name", "birthday", "organisation", "address"})
 HANDLE_FIELDS = frozenset({"handle", "handle_spells_name"})
@@ -207,6 +210,12 @@ def _present(rows: Sequence[dict[str, Any]], spec: Field) -> bool:
     return holding >= 2
 
 
+def _agreeing_pairs(rows: Sequence[dict[str, Any]], column: str) -> int:
+    """Pairs of rows with the same non-empty value in a column (an EM session's pairs)."""
+    counts = Counter(json.dumps(row[column], sort_keys=True) for row in rows if row[column] is not None)
+    return sum(math.comb(n, 2) for n in counts.values())
+
+
 def _prior(entities: Sequence[Entity]) -> float:
     """Share of entity pairs that match, from pairs sharing a rare full name (assumed half found)."""
     holders: Counter[str] = Counter(n for e in entities for n in e.full_names)
@@ -247,11 +256,19 @@ def score_entities(entities: Sequence[Entity]) -> ModelResult:
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
     )
+    trained: list[str] = []
     try:
         linker = Linker(DuckDBAPI().register(rows), settings, log_level=None)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
-        for rule in (block_on("main_key"), block_on("main_first_name")):
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        # Each EM session blocks on one field (which it then leaves untrained) so that a good share
+        # of its pairs are matches: identical full names, identical birthdays, identical handles.
+        for column in EM_BLOCKS:
+            if _agreeing_pairs(rows, column) >= MIN_EM_PAIRS:
+                linker.training.estimate_parameters_using_expectation_maximisation(block_on(column))
+                trained.append(column)
+        if not trained:
+            msg = f"no pairs agree on any of {', '.join(EM_BLOCKS)} to train on"
+            raise ModelUnavailable(msg)
         predictions = linker.inference.predict(threshold_match_probability=REVIEW_PROBABILITY)
         records = predictions.as_record_list()
     except (SplinkException, ValueError, RuntimeError) as err:
@@ -259,7 +276,7 @@ def score_entities(entities: Sequence[Entity]) -> ModelResult:
         raise ModelUnavailable(msg) from err
     pairs = [_scored(record, fields) for record in records]
     pairs.sort(key=lambda p: (-p.probability, p.left, p.right))
-    return ModelResult(pairs, [spec.name for spec in fields], _parameters(linker))
+    return ModelResult(pairs, [spec.name for spec in fields], {"em_blocks": trained, **_parameters(linker)})
 
 
 def _scored(record: dict[str, Any], fields: Sequence[Field]) -> ScoredPair:
