@@ -67,9 +67,7 @@ def _null(*columns: str) -> str:
 _CROSS_NULL = (
     "(handle_cores_l IS NULL OR name_cores_r IS NULL) AND (name_cores_l IS NULL OR handle_cores_r IS NULL)"
 )
-_NUMBERS_NULL = (
-    "(own_numbers_l IS NULL OR own_numbers_r IS NULL) AND (shared_ids_l IS NULL OR shared_ids_r IS NULL)"
-)
+_NUMBERS_NULL = _null("own_numbers")
 
 FIELDS: tuple[Field, ...] = (
     Field(
@@ -137,10 +135,9 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field(
         "numbers",
-        ("own_numbers", "shared_ids"),
+        ("own_numbers",),
         (
             Level("no numbers to compare", _NUMBERS_NULL, null=True),
-            Level("a shared number in common", _intersect("shared_ids"), 0.2),
             Level("each has a number of its own", "own_numbers_l = 1 AND own_numbers_r = 1", 0.5),
             Level("numbers not comparable", None, 0.3),
         ),

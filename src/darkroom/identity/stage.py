@@ -92,9 +92,15 @@ def _deterministic(conn: Connection, state: _Resolution) -> None:
 
 
 def _entities(state: _Resolution) -> list[Entity]:
+    """The groups the model compares; a shared line's own account (a landline the card parsers
+    made an account of) is nobody's, so it is left out rather than bridging the people who share it."""
     by_ref = {r.ref: r for r in state.records}
     known = full_name_cores(state.records)
-    return [build_entity(group, by_ref, state.shared, known) for group in state.clusters.groups()]
+    return [
+        build_entity(group, by_ref, state.shared, known)
+        for group in state.clusters.groups()
+        if not all(by_ref[ref].kind == "account" and by_ref[ref].identifiers <= state.shared for ref in group)
+    ]
 
 
 def _apply_model(state: _Resolution, result: ModelResult) -> list[Candidate]:
