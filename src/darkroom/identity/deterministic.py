@@ -4,6 +4,7 @@ the numbered account that sent the same messages in another copy of the conversa
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 
@@ -20,10 +21,17 @@ ALIGN_MIN_MESSAGES = 5
 ALIGN_MIN_SHARE = 0.2
 ALIGN_MIN_DOMINANCE = 0.9
 
+# For each name-only sender and each other sender: how many messages (same minute, same text)
+# both sent, in different files (two copies of one conversation).
 _ALIGNED_SQL = text(
-    "SELECT GROUP_CONCAT(DISTINCT sender_account_id || ':' || file_id) AS senders FROM messages "
-    "WHERE kind = 'text' AND sender_account_id IS NOT NULL AND sent_at_utc IS NOT NULL "
-    "GROUP BY substr(sent_at_utc, 1, 16), body HAVING COUNT(DISTINCT sender_account_id) > 1"
+    "WITH keyed AS MATERIALIZED (SELECT substr(sent_at_utc, 1, 16) AS minute, body, "
+    " sender_account_id AS sender, file_id FROM messages "
+    " WHERE kind = 'text' AND sender_account_id IS NOT NULL AND sent_at_utc IS NOT NULL), "
+    "named AS MATERIALIZED (SELECT * FROM keyed WHERE sender IN (SELECT value FROM json_each(:ids))) "
+    "SELECT n.sender AS account, k.sender AS other, "
+    "COUNT(DISTINCT n.minute || char(31) || n.body) AS messages "
+    "FROM named n JOIN keyed k ON k.minute = n.minute AND k.body = n.body "
+    "AND k.sender != n.sender AND k.file_id != n.file_id GROUP BY n.sender, k.sender"
 )
 _SENT_SQL = text(
     "SELECT sender_account_id, COUNT(*) AS sent FROM messages "
@@ -46,18 +54,8 @@ def identifier_links(records: Sequence[ResolutionRecord], shared: Collection[str
 
 def _aligned_pairs(conn: Connection, name_only: Collection[int]) -> Counter[tuple[int, int]]:
     """(name-only sender, other sender) -> messages both sent in different files, same minute."""
-    pairs: Counter[tuple[int, int]] = Counter()
-    for row in conn.execute(_ALIGNED_SQL):
-        senders = [tuple(int(part) for part in item.split(":")) for item in str(row.senders).split(",")]
-        found = {
-            (account, other)
-            for account, file_id in senders
-            if account in name_only
-            for other, other_file in senders
-            if other != account and other_file != file_id
-        }
-        pairs.update(found)
-    return pairs
+    rows = conn.execute(_ALIGNED_SQL, {"ids": json.dumps(sorted(name_only))})
+    return Counter({(int(row.account), int(row.other)): int(row.messages) for row in rows})
 
 
 def alignment_links(conn: Connection, records: Sequence[ResolutionRecord]) -> Iterator[Link]:

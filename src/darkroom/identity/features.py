@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 _LEET = str.maketrans(
@@ -24,6 +25,7 @@ _MONTHS = 12
 _MIN_CORE = 2
 
 
+@lru_cache(maxsize=65536)
 def fold_text(raw: str) -> str | None:
     """Case and diacritics folded, symbols and emoji dropped, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFKD", raw.casefold())
@@ -34,6 +36,7 @@ def fold_text(raw: str) -> str | None:
     return folded or None
 
 
+@lru_cache(maxsize=65536)
 def name_tokens(raw: str) -> tuple[str, ...]:
     """The words of a name, folded, digits and symbols dropped (`Per Karlsen 🚴` -> per, karlsen)."""
     folded = fold_text(raw)
