@@ -15,7 +15,6 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 from darkroom.identity.entities import Entity, model_rows
@@ -56,8 +55,9 @@ class Field:
     levels: tuple[Level, ...]
 
 
-def _intersect(column: str, at_least: int = 1, left: str | None = None, right: str | None = None) -> str:
-    return f"len(list_intersect({left or column}_l, {right or column}_r)) >= {at_least}"
+def _intersect(left: str, right: str | None = None) -> str:
+    """SQL: the left record's `left` list and the right record's `right` list share a value."""
+    return f"len(list_intersect({left}_l, {right or left}_r)) >= 1"
 
 
 def _null(*columns: str) -> str:
@@ -99,8 +99,7 @@ FIELDS: tuple[Field, ...] = (
             Level("no handle and name to compare", _CROSS_NULL, null=True),
             Level(
                 "a handle spells the other's name",
-                f"{_intersect('', left='handle_cores', right='name_cores')} OR "
-                f"{_intersect('', left='name_cores', right='handle_cores')}",
+                f"{_intersect('handle_cores', 'name_cores')} OR {_intersect('name_cores', 'handle_cores')}",
                 0.4,
             ),
             Level("no handle spells the other's name", None, 0.6),
@@ -305,13 +304,3 @@ def _parameters(linker: Any) -> dict[str, Any]:
             if not level.get("is_null_level")
         ]
     return found
-
-
-def pair_keys(pairs: Sequence[ScoredPair]) -> set[tuple[str, str]]:
-    """The (left, right) keys of scored pairs."""
-    return {(p.left, p.right) for p in pairs}
-
-
-def all_pairs(keys: Sequence[str]) -> list[tuple[str, str]]:
-    """Every unordered pair of keys (for small tests)."""
-    return list(combinations(sorted(keys), 2))
