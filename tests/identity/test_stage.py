@@ -99,3 +99,13 @@ def test_every_run_is_logged_and_audited(scenario: Scenario) -> None:
         actions = [r[0] for r in conn.execute(text("SELECT action FROM audit_log"))]
     assert len(runs) == 1 and runs[0].records > 0 and runs[0].persons == 5
     assert "identity.resolve" in actions
+
+
+def test_the_person_page_leaves_out_the_address_books_own_account(scenario: Scenario) -> None:
+    run_identity(scenario.case.store, "tester")
+    with scenario.case.store.read() as conn:
+        detail = person_detail(conn, _person(scenario, "card_daniel") or 0)
+    assert detail is not None
+    values = {i.value: i.records for i in detail.identifiers}
+    assert "alex.moen@example.org" not in values
+    assert values["+447700900001"] == 4  # two cards, the phone and WhatsApp accounts

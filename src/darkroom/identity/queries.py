@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from darkroom.errors import InvalidInput
+from darkroom.identity.records import owner_only_values, parsed_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,23 +305,35 @@ def _members(conn: Connection, person_id: int) -> tuple[MemberView, ...]:
 
 
 _IDENTIFIERS_SQL = text(
-    "WITH held (identifier_id, ref) AS ("
-    " SELECT ai.identifier_id, 'account:' || ai.account_id FROM account_identifiers ai "
-    " JOIN person_links l ON l.account_id = ai.account_id WHERE l.person_id = :id "
-    " UNION SELECT o.identifier_id, 'contact:' || o.contact_id FROM identifier_occurrences o "
-    " JOIN person_contacts k ON k.contact_id = o.contact_id WHERE k.person_id = :id) "
-    "SELECT i.kind, i.value_norm, i.is_shared, r.reason, COUNT(DISTINCT h.ref) AS records "
-    "FROM held h JOIN identifiers i ON i.id = h.identifier_id "
-    "LEFT JOIN identifier_shared_reasons r ON r.identifier_id = i.id "
-    "GROUP BY i.id ORDER BY i.is_shared, records DESC, i.kind, i.value_norm"
+    "SELECT i.id, i.kind, i.value_norm, i.is_shared, r.reason, h.ref, h.raw_value, h.fields_json FROM ("
+    " SELECT ai.identifier_id, 'account:' || ai.account_id AS ref, NULL AS raw_value, NULL AS fields_json "
+    " FROM account_identifiers ai JOIN person_links l ON l.account_id = ai.account_id "
+    " WHERE l.person_id = :id "
+    " UNION SELECT o.identifier_id, 'contact:' || o.contact_id, o.raw_value, c.fields_json "
+    " FROM identifier_occurrences o JOIN person_contacts k ON k.contact_id = o.contact_id "
+    " JOIN contacts c ON c.id = o.contact_id WHERE k.person_id = :id) h "
+    "JOIN identifiers i ON i.id = h.identifier_id "
+    "LEFT JOIN identifier_shared_reasons r ON r.identifier_id = i.id"
 )
 
 
 def _identifiers(conn: Connection, person_id: int) -> tuple[IdentifierView, ...]:
-    return tuple(
-        IdentifierView(str(r.kind), str(r.value_norm), int(r.records), bool(r.is_shared), r.reason)
-        for r in conn.execute(_IDENTIFIERS_SQL, {"id": person_id})
-    )
+    """Identifiers the person's records hold; a card's field naming the address book's own account
+    (Android's sync account) is not the contact's, so it is left out, as resolution leaves it out."""
+    holders: dict[int, set[str]] = defaultdict(set)
+    rows: dict[int, Any] = {}
+    for row in conn.execute(_IDENTIFIERS_SQL, {"id": person_id}):
+        if row.fields_json is not None and row.raw_value.strip() in owner_only_values(
+            parsed_fields(row.fields_json)
+        ):
+            continue
+        holders[int(row.id)].add(str(row.ref))
+        rows[int(row.id)] = row
+    found = [
+        IdentifierView(str(r.kind), str(r.value_norm), len(holders[key]), bool(r.is_shared), r.reason)
+        for key, r in rows.items()
+    ]
+    return tuple(sorted(found, key=lambda i: (i.is_shared, -i.records, i.kind, i.value)))
 
 
 _PARTNERS_SQL = text(

@@ -230,7 +230,7 @@ def _first(values: list[str], normalize: Callable[[str], str | None]) -> str | N
     return None
 
 
-def _owner_only_values(fields: Mapping[str, list[str]]) -> set[str]:
+def owner_only_values(fields: Mapping[str, list[str]]) -> set[str]:
     """Values found only in fields naming the address book's owner (never the contact's own)."""
     owner: set[str] = set()
     other: set[str] = set()
@@ -240,7 +240,7 @@ def _owner_only_values(fields: Mapping[str, list[str]]) -> set[str]:
     return owner - other
 
 
-def _parsed_fields(fields_json: str) -> dict[str, list[str]]:
+def parsed_fields(fields_json: str) -> dict[str, list[str]]:
     try:
         fields = json.loads(fields_json)
     except ValueError:
@@ -256,8 +256,8 @@ def load_contacts(conn: Connection) -> Iterator[ResolutionRecord]:
             key = identifier_key(row.kind, row.value_norm)
             occurrences[row.contact_id].append((row.raw_value.strip(), key))
     for row in conn.execute(_CONTACTS_SQL):
-        fields = _parsed_fields(row.fields_json)
-        owner_only = _owner_only_values(fields)
+        fields = parsed_fields(row.fields_json)
+        owner_only = owner_only_values(fields)
         held = {key for raw, key in occurrences.get(row.id, []) if raw not in owner_only}
         socials = _card_socials(fields)
         identifiers = held | {identifier_key("handle", f"{p}:{h}") for p, h in socials}
