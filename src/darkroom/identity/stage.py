@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from darkroom.errors import CaseError
 from darkroom.evidence import audit
 from darkroom.identity.clusters import METHOD_STRENGTH, Clusters, Link
 from darkroom.identity.decisions import Constraints, load_constraints
@@ -56,6 +57,17 @@ class IdentitySummary:
     candidates: int
     shared_identifiers: int
     seconds: float
+
+
+def _require_identity_tables(conn: Connection) -> None:
+    """A case made while migration 0005 was still a placeholder lacks the identity tables."""
+    found = conn.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'identity_runs'"))
+    if found.first() is None:
+        msg = (
+            "this case has no identity tables: it was created while migration 0005 was a placeholder; "
+            "create the case again (or apply src/darkroom/store/migrations/0005_identity.sql by hand)"
+        )
+        raise CaseError(msg)
 
 
 def _externally_shared(conn: Connection) -> set[str]:
@@ -199,6 +211,7 @@ def run_identity(
     clock = time.monotonic()
     say = progress or (lambda _message: None)
     with store.read() as conn:
+        _require_identity_tables(conn)
         say("reading accounts and contact cards")
         records = load_records(conn)
         say("judging identifiers seen on several records")
