@@ -97,10 +97,15 @@ def _deterministic(conn: Connection, state: _Resolution) -> None:
         state.clusters.join(link)
     for link in identifier_links(state.records, state.shared):
         state.clusters.join(link)
-    for link in alignment_links(conn, state.records):
-        state.clusters.join(link)
-    for link in list(saved_name_links(state.records, state.clusters)):
-        state.clusters.join(link)
+    # A name-only chat participant joins a group only when all its evidence (message copies,
+    # saved names) points at that one group: a name two exhibits use for two people links nobody.
+    by_label: dict[str, list[Link]] = defaultdict(list)
+    for link in [*alignment_links(conn, state.records), *saved_name_links(state.records, state.clusters)]:
+        by_label[link.left].append(link)
+    for links in by_label.values():
+        if len({state.clusters.find(link.right) for link in links}) == 1:
+            for link in links:
+                state.clusters.join(link)
 
 
 def _entities(state: _Resolution) -> list[Entity]:
