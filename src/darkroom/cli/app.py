@@ -19,6 +19,7 @@ from darkroom.cli import (
     export,
     hashset,
     identifiers,
+    identity,
     media,
     process,
     report,
@@ -41,9 +42,12 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(identifiers.app, name="identifier")
 app.add_typer(hashset.app, name="hashset")
 app.add_typer(media.app, name="media")
+app.add_typer(identity.identity_app, name="identity")
+app.add_typer(identity.person_app, name="person")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)
+app.command("persons")(identity.persons)
 app.command("search")(comms.search)
 app.command("analyse")(analyse.analyse)
 app.command("synth")(synth_command)

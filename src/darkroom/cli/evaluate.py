@@ -14,6 +14,8 @@ from darkroom.cli.common import CaseOption, JsonOption, emit_jsonl, opened_case,
 from darkroom.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from darkroom.identity.scoring import UnitTruthReport
+    from darkroom.synth.evaluate_identity import IdentityEval
     from darkroom.synth.evaluate_media import MediaScores
 
 
@@ -22,27 +24,47 @@ def _percent(value: float | None) -> str:
 
 
 def evaluate(
-    truth: Annotated[Path, typer.Option("--truth", help="truth.json written by `darkroom synth`.")],
+    truth: Annotated[
+        Path,
+        typer.Option(
+            "--truth",
+            help="truth.json written by `darkroom synth`, or a unit's own truth file "
+            '({"persons": {KEY: LABEL}, "communities": {KEY: LABEL}}).',
+        ),
+    ],
     case: CaseOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Score the case against a truth file: parsing, identifiers and, once media ran, media matching."""
+    """Score the case against a truth file: parsing, identifiers, persons and, once media ran, media
+    matching (synthetic truth); persons and communities (a unit's own labelled case)."""
     from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
+    from darkroom.synth.evaluate_identity import has_identity, score_identity  # noqa: PLC0415
     from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415 - start-up
 
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise InvalidInput(f"cannot read the truth file {truth}: {err}") from err
+    if not isinstance(truth_data, dict) or not (
+        {"darkroom_synth", "persons", "communities"} & set(truth_data)
+    ):
+        raise InvalidInput(
+            f"{truth} is neither a truth.json written by `darkroom synth` nor a truth file with "
+            '"persons" or "communities"'
+        )
     if "darkroom_synth" not in truth_data:
-        raise InvalidInput(f"{truth} is not a truth.json written by `darkroom synth`")
+        _unit_truth(truth_data, case, json_output)
+        return
     with opened_case(case) as store:
         scores = score_formats(store, truth_data)
         identifier_scores = score_identifiers(store, truth_data)
+        identity_scores = score_identity(store, truth_data) if has_identity(store) else None
         media_scores = score_media(store, truth_data) if has_media(store) else None
     if json_output:
         emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
         emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
+        if identity_scores is not None:
+            emit_jsonl([{"section": "identity", **identity_scores.as_dict()}])
         if media_scores is not None:
             emit_jsonl(_media_rows(media_scores))
         return
@@ -66,8 +88,66 @@ def evaluate(
             i.kind, str(i.planted_in_evidence), str(i.extracted), _percent(i.precision), _percent(i.recall)
         )
     out().print(ids)
+    if identity_scores is not None:
+        _print_identity(identity_scores)
     if media_scores is not None:
         _print_media(media_scores)
+
+
+def _unit_truth(truth_data: dict[str, Any], case: Path | None, json_output: bool) -> None:
+    """A unit's own truth file: persons (pairwise, B-cubed) and communities (ARI, NMI)."""
+    from darkroom.identity.scoring import score_unit_truth  # noqa: PLC0415 - start-up
+
+    with opened_case(case) as store, store.read() as conn:
+        report = score_unit_truth(conn, truth_data, store.info().region)
+    if json_output:
+        typer.echo(json.dumps(report.as_dict(), sort_keys=True))
+        return
+    _print_unit_truth(report)
+
+
+def _resolution_rows(table: Table, score: Any) -> None:
+    for name in ("precision", "recall", "f1", "bcubed_precision", "bcubed_recall", "bcubed_f1"):
+        table.add_row(name.replace("_", " "), _percent(getattr(score, name)))
+    for name in (
+        "records",
+        "true_persons",
+        "predicted_clusters",
+        "true_pairs",
+        "predicted_pairs",
+        "correct_pairs",
+    ):
+        table.add_row(name.replace("_", " "), str(getattr(score, name)))
+
+
+def _print_identity(scores: IdentityEval) -> None:
+    table = Table("identity resolution", "value")
+    _resolution_rows(table, scores.score)
+    table.add_row("accounts labelled by the truth", f"{scores.accounts_labelled} of {scores.accounts}")
+    table.add_row("accounts whose label names several people", str(scores.accounts_ambiguous))
+    table.add_row("contact cards labelled by the truth", f"{scores.contacts_labelled} of {scores.contacts}")
+    table.add_row("last run", f"{scores.run_mode} {scores.run_note or ''}".strip())
+    out().print(table)
+
+
+def _print_unit_truth(report: UnitTruthReport) -> None:
+    if report.persons is not None and report.persons_keys is not None:
+        table = Table("persons", "value")
+        _resolution_rows(table, report.persons)
+        keys = report.persons_keys
+        table.add_row("keys (not found in the case)", f"{keys.keys} ({len(keys.keys_not_found)})")
+        table.add_row("records labelled differently by two keys (left out)", str(keys.conflicting_records))
+        out().print(table)
+    if report.communities is not None:
+        c = report.communities
+        table = Table("communities", "value")
+        table.add_row("adjusted Rand index", "-" if c.adjusted_rand is None else f"{c.adjusted_rand:.3f}")
+        table.add_row("NMI", "-" if c.nmi is None else f"{c.nmi:.3f}")
+        table.add_row("labelled records (without a network node)", f"{c.records} ({c.without_node})")
+        table.add_row("communities: true / found", f"{c.true_communities} / {c.predicted_communities}")
+        if c.note:
+            table.add_row("note", c.note)
+        out().print(table)
 
 
 def _media_rows(scores: MediaScores) -> Iterator[dict[str, Any]]:
