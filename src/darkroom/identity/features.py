@@ -28,7 +28,8 @@ _MIN_CORE = 2
 @lru_cache(maxsize=65536)
 def fold_text(raw: str) -> str | None:
     """Case and diacritics folded, symbols and emoji dropped, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", raw.casefold())
+    # Casefold between two decompositions: compatibility forms (`ᴬ`) fold only once decomposed.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", raw).casefold())
     kept = "".join(
         ch if (ch.isalnum() or ch.isspace()) else " " for ch in decomposed if not unicodedata.combining(ch)
     )
