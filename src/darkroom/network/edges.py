@@ -4,8 +4,9 @@
   when the conversation is a group or has more than two nodes); count = messages, first/last =
   their times; weight = kind weight x log2(1 + messages).
 - in-contacts-of: from the owner node(s) of a seized exhibit to every node a contact card on it
-  resolves to, through the card's identifiers and the accounts holding them (shared identifiers
-  skipped); one unit per exhibit, split over the exhibit's owner nodes.
+  resolves to: the accounts holding the card's identifiers (shared identifiers skipped) and the
+  accounts the parser named at the card's own locator; one unit per exhibit, split over the
+  exhibit's owner nodes.
 - shared-identifier: two nodes whose accounts hold the same identifier (shared ones at a fraction).
 - same-group: two nodes in the same group chat; copies of a group (same platform and members) on
   several exhibits count once; each group adds 1 / (members - 1) to each of its pairs.
@@ -51,7 +52,10 @@ _CONTACT_ACCOUNTS_SQL = text(
     "FROM contacts c JOIN identifier_occurrences o ON o.contact_id = c.id "
     "JOIN identifiers i ON i.id = o.identifier_id AND i.is_shared = 0 "
     "JOIN account_identifiers ai ON ai.identifier_id = i.id "
-    "WHERE (SELECT COUNT(*) FROM account_identifiers x WHERE x.identifier_id = i.id) <= :max_holders"
+    "WHERE (SELECT COUNT(*) FROM account_identifiers x WHERE x.identifier_id = i.id) <= :max_holders "
+    # A card's own accounts (a Telegram handle, a WhatsApp entry) are named at the card's locator.
+    "UNION SELECT c.id, c.exhibit_id, c.owner_account_id, n.account_id FROM contacts c "
+    "JOIN account_names n ON n.file_id = c.file_id AND n.locator = c.locator"
 )
 _ACCOUNT_IDENTIFIERS_SQL = text(
     "SELECT ai.identifier_id, ai.account_id, i.is_shared FROM account_identifiers ai "

@@ -28,10 +28,10 @@ DIRECTED_KINDS: Final[frozenset[EdgeKind]] = frozenset({"messaged", "in-contacts
 # identifier; one group shared (split over its members); one media series or hash-set entry held.
 EDGE_WEIGHTS: Final[dict[EdgeKind, float]] = {
     "messaged": 1.0,
-    "group-messaged": 0.25,
+    "group-messaged": 1.0,
     "in-contacts-of": 1.0,
     "shared-identifier": 2.0,
-    "same-group": 1.0,
+    "same-group": 3.0,
     "shared-media": 0.5,
 }
 # An identifier investigators or the identity stage marked shared (a family landline, an office
@@ -85,14 +85,14 @@ class LeadWeights:
     """Weights of the lead score: score = sum(weight x feature), features on log2(1 + count)
     scales except `recency` (1.0 for a message on the newest day, halving every half-life)."""
 
-    owners_listing: float = 3.0  # distinct seized owners whose devices list them in contacts
-    devices_listing: float = 0.5  # distinct seized devices listing them
-    suspects_reached: float = 2.0  # distinct known suspects linked by any edge
+    owners_listing: float = 1.0  # distinct seized owners whose devices list them in contacts
+    devices_listing: float = 0.25  # distinct seized devices listing them
+    suspects_reached: float = 0.5  # distinct known suspects linked by any edge
     messages_with_suspects: float = 0.5
-    recency: float = 1.0
-    groups_with_suspects: float = 1.0  # distinct group chats shared with known suspects
-    suspects_in_groups: float = 1.0  # most known suspects in one of those groups
-    communities: float = 1.0  # distinct communities among neighbours, beyond the first
+    recency: float = 0.5
+    groups_with_suspects: float = 2.0  # distinct group chats shared with known suspects
+    suspects_in_groups: float = 3.0  # most known suspects in one of those groups
+    communities: float = 0.5  # distinct communities among neighbours, beyond the first
     message_mentions: float = 1.0  # messages that mention an identifier (identifier leads)
     recency_half_life_days: float = 180.0
 

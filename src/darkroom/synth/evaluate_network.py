@@ -6,10 +6,13 @@ read as truth's `phone`), else (2) an identifier they hold that only one truth p
 WhatsApp export names people by display name), by majority. Unmatched accounts are not scored.
 
 Communities: the items are the case's accounts whose person belongs to a planted network.
-Bystanders belong to no network and are left out (their placement is not scored); a member of
-two networks is labelled with the network holding most of their `network` ties (ties broken by
-network id), and the scores are also given over single-network members only. An account whose
-node has no community (no edge) is a community of its own. NMI is arithmetic-mean normalised.
+Bystanders belong to no network and are left out (their placement is not scored). A member of
+several networks is right in any of them: they are labelled with the network that dominates the
+community darkroom put them in (the majority among its single-network members) when that is one
+of theirs, else with their primary network (the one holding most of their `network` ties, ties
+broken by network id). The scores are also given over single-network members only. An account
+whose node has no community (no edge) is a community of its own. NMI is arithmetic-mean
+normalised.
 
 Leads: a hidden suspect counts as found at rank r when an open lead at rank r is one of their
 accounts, a person node whose accounts are mostly theirs, or an identifier only they hold.
@@ -241,34 +244,57 @@ def _network_order(network_id: str) -> tuple[int, str]:
 
 def _score_communities(conn: Connection, truth: Truth, person_of: dict[int, str]) -> CommunityScore:
     primary = primary_networks(truth)
-    memberships = Counter(m for n in truth["networks"] for m in n["members"])
+    networks_of: dict[str, set[str]] = defaultdict(set)
+    for network in truth["networks"]:
+        for member in network["members"]:
+            networks_of[member].add(network["id"])
     found = _community_of_accounts(conn)
-    items: list[tuple[str, Hashable, bool]] = []
+    items: list[tuple[str, Hashable]] = []  # (person, found community)
     unmatched = 0
     for account_id, community in found.items():
         person = person_of.get(account_id)
         if person is None:
             unmatched += 1
-            continue
-        if person in primary:
-            label: Hashable = community if community is not None else f"alone:{account_id}"
-            items.append((primary[person], label, memberships[person] == 1))
-    truth_labels = [t for t, _, _ in items]
-    found_labels = [f for _, f, _ in items]
-    single = [(t, f) for t, f, one in items if one]
-    persons = {person_of[a] for a in found if a in person_of and person_of[a] in primary}
+        elif person in primary:
+            items.append((person, community if community is not None else f"alone:{account_id}"))
+    single = [(primary[p], c) for p, c in items if len(networks_of[p]) == 1]
+    majority = _majority_network(single)
+    labelled = [(_label(p, c, primary, networks_of, majority), c) for p, c in items]
     return CommunityScore(
         accounts_scored=len(items),
-        persons_scored=len(persons),
-        networks=len(set(truth_labels)),
-        communities_found=len(set(found_labels)),
-        nmi=nmi(truth_labels, found_labels),
-        adjusted_rand=adjusted_rand(truth_labels, found_labels),
+        persons_scored=len({p for p, _ in items}),
+        networks=len({t for t, _ in labelled}),
+        communities_found=len({c for _, c in items}),
+        nmi=nmi([t for t, _ in labelled], [c for _, c in labelled]),
+        adjusted_rand=adjusted_rand([t for t, _ in labelled], [c for _, c in labelled]),
         single_network_accounts=len(single),
-        nmi_single_network=nmi([t for t, _ in single], [f for _, f in single]),
-        adjusted_rand_single_network=adjusted_rand([t for t, _ in single], [f for _, f in single]),
+        nmi_single_network=nmi([t for t, _ in single], [c for _, c in single]),
+        adjusted_rand_single_network=adjusted_rand([t for t, _ in single], [c for _, c in single]),
         accounts_unmatched=unmatched,
     )
+
+
+def _majority_network(items: list[tuple[str, Hashable]]) -> dict[Hashable, str]:
+    """Per found community, the network most of its single-network members belong to."""
+    votes: dict[Hashable, Counter[str]] = defaultdict(Counter)
+    for network, community in items:
+        votes[community][network] += 1
+    return {community: counter.most_common(1)[0][0] for community, counter in votes.items()}
+
+
+def _label(
+    person: str,
+    community: Hashable,
+    primary: dict[str, str],
+    networks_of: dict[str, set[str]],
+    majority: dict[Hashable, str],
+) -> str:
+    """A member of several networks is right in any of them: the community's network if it is
+    one of theirs, else their primary network."""
+    dominant = majority.get(community)
+    if len(networks_of[person]) > 1 and dominant in networks_of[person]:
+        return str(dominant)
+    return primary[person]
 
 
 def _community_of_accounts(conn: Connection) -> dict[int, int | None]:
