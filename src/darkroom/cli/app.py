@@ -19,6 +19,7 @@ from darkroom.cli import (
     hashset,
     identifiers,
     media,
+    network,
     process,
 )
 from darkroom.cli.common import err
@@ -38,6 +39,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(identifiers.app, name="identifier")
 app.add_typer(hashset.app, name="hashset")
 app.add_typer(media.app, name="media")
+app.add_typer(network.app, name="network")
+app.add_typer(network.lead_app, name="lead")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)
@@ -46,6 +49,7 @@ app.command("analyse")(analyse.analyse)
 app.command("synth")(synth_command)
 app.command("demo")(demo.demo)
 app.command("eval")(evaluate.evaluate)
+app.command("leads")(network.leads)
 
 
 def _version(value: bool) -> None:
