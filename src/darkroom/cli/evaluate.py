@@ -15,6 +15,7 @@ from darkroom.errors import InvalidInput
 
 if TYPE_CHECKING:
     from darkroom.synth.evaluate_media import MediaScores
+    from darkroom.synth.evaluate_network import NetworkScores
 
 
 def _percent(value: float | None) -> str:
@@ -26,9 +27,11 @@ def evaluate(
     case: CaseOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Score the case against a truth file: parsing, identifiers and, once media ran, media matching."""
+    """Score the case against a truth file: parsing, identifiers and, once they ran, media matching
+    and the network (communities against the planted networks, hidden suspects among the leads)."""
     from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
     from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415 - start-up
+    from darkroom.synth.evaluate_network import has_network, score_network  # noqa: PLC0415 - start-up
 
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
@@ -40,11 +43,14 @@ def evaluate(
         scores = score_formats(store, truth_data)
         identifier_scores = score_identifiers(store, truth_data)
         media_scores = score_media(store, truth_data) if has_media(store) else None
+        network_scores = score_network(store, truth_data) if has_network(store) else None
     if json_output:
         emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
         emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
         if media_scores is not None:
             emit_jsonl(_media_rows(media_scores))
+        if network_scores is not None:
+            emit_jsonl(_network_rows(network_scores))
         return
     table = Table("format", "files", "parsed", "messages", "recall", "extra", "contacts", "recall", "extra")
     for s in scores:
@@ -68,6 +74,38 @@ def evaluate(
     out().print(ids)
     if media_scores is not None:
         _print_media(media_scores)
+    if network_scores is not None:
+        _print_network(network_scores)
+
+
+def _network_rows(scores: NetworkScores) -> Iterator[dict[str, Any]]:
+    """JSON Lines of the network sections: communities, leads."""
+    yield {"section": "network-communities", **scores.communities.as_dict()}
+    yield {"section": "network-leads", **scores.leads.as_dict()}
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _print_network(scores: NetworkScores) -> None:
+    c, leads = scores.communities, scores.leads
+    table = Table("network communities", "all members", "single-network members")
+    table.add_row("NMI", _number(c.nmi), _number(c.nmi_single_network))
+    table.add_row("adjusted Rand", _number(c.adjusted_rand), _number(c.adjusted_rand_single_network))
+    table.add_row("accounts scored", str(c.accounts_scored), str(c.single_network_accounts))
+    out().print(table)
+    out().print(
+        f"{c.persons_scored} network members in {c.networks} networks, {c.communities_found} communities "
+        f"hold their accounts; {c.accounts_unmatched} accounts not tied to a truth person"
+    )
+    row = leads.as_dict()
+    out().print(
+        f"hidden suspects: {leads.hidden_suspects} planted, {leads.present} in the case, "
+        f"{row['found']} among {leads.open_leads} leads (median rank {row['median_rank']}); "
+        f"recall@10 {_percent(row['recall_at_10'])}, recall@50 {_percent(row['recall_at_50'])}; "
+        f"capped recall@10 {_percent(row['capped_recall_at_10'])}, @50 {_percent(row['capped_recall_at_50'])}"
+    )
 
 
 def _media_rows(scores: MediaScores) -> Iterator[dict[str, Any]]:
