@@ -52,7 +52,8 @@ _CONTACT_ACCOUNTS_SQL = text(
     "FROM contacts c JOIN identifier_occurrences o ON o.contact_id = c.id "
     "JOIN identifiers i ON i.id = o.identifier_id AND i.is_shared = 0 "
     "JOIN account_identifiers ai ON ai.identifier_id = i.id "
-    "WHERE (SELECT COUNT(*) FROM account_identifiers x WHERE x.identifier_id = i.id) <= :max_holders "
+    "JOIN (SELECT identifier_id, COUNT(*) AS holders FROM account_identifiers GROUP BY identifier_id) h "
+    "ON h.identifier_id = i.id AND h.holders <= :max_holders "
     # A card's own accounts (a Telegram handle, a WhatsApp entry) are named at the card's locator.
     "UNION SELECT c.id, c.exhibit_id, c.owner_account_id, n.account_id FROM contacts c "
     "JOIN account_names n ON n.file_id = c.file_id AND n.locator = c.locator"

@@ -303,7 +303,7 @@ def _reasons(f: _Features, weights: LeadWeights, newest: str | None) -> list[Rea
         ("messages_with_suspects", f.messages_with_suspects, "{} message(s) with known suspects"),
         ("groups_with_suspects", f.groups_with_suspects, "in {} group chat(s) with known suspects"),
         ("suspects_in_groups", f.suspects_in_groups, "up to {} known suspect(s) in one of those groups"),
-        ("communities", max(0, len(f.communities) - 1), "linked into {} further communit(ies)"),
+        ("communities", max(0, len(f.communities) - 1), "linked into {} more communities than one"),
         ("message_mentions", f.message_mentions, "mentioned in {} message(s)"),
     ]
     reasons = [

@@ -18,6 +18,9 @@ CREATE INDEX network_nodes_person ON network_nodes (person_id);
 CREATE INDEX network_nodes_account ON network_nodes (account_id);
 CREATE INDEX network_nodes_community ON network_nodes (community);
 
+-- The network stage resolves contact cards through identifiers to the accounts holding them.
+CREATE INDEX account_identifiers_identifier ON account_identifiers (identifier_id);
+
 -- Which accounts a seized exhibit belongs to (the device's own accounts), and why darkroom
 -- thinks so: parsers do not keep the owner flag, so it is read from how conversations look.
 CREATE TABLE network_exhibit_owners (
