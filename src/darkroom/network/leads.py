@@ -296,19 +296,44 @@ def _scored(
 
 
 def _reasons(f: _Features, weights: LeadWeights, newest: str | None) -> list[Reason]:
+    communities = len(f.communities)
     counted = [
-        ("owners_listing", len(f.owners_listing), "in the contact lists of {} seized owner(s)"),
-        ("devices_listing", len(f.devices_listing), "on {} seized device(s)' contact lists"),
-        ("suspects_reached", len(f.suspects_reached), "linked to {} known suspect(s)"),
-        ("messages_with_suspects", f.messages_with_suspects, "{} message(s) with known suspects"),
-        ("groups_with_suspects", f.groups_with_suspects, "in {} group chat(s) with known suspects"),
-        ("suspects_in_groups", f.suspects_in_groups, "up to {} known suspect(s) in one of those groups"),
-        ("communities", max(0, len(f.communities) - 1), "linked into {} more communities than one"),
-        ("message_mentions", f.message_mentions, "mentioned in {} message(s)"),
+        (
+            "owners_listing",
+            len(f.owners_listing),
+            f"in the contact lists of {len(f.owners_listing)} seized owner(s)",
+        ),
+        (
+            "devices_listing",
+            len(f.devices_listing),
+            f"on {len(f.devices_listing)} seized device(s)' contact lists",
+        ),
+        (
+            "suspects_reached",
+            len(f.suspects_reached),
+            f"linked to {len(f.suspects_reached)} known suspect(s)",
+        ),
+        (
+            "messages_with_suspects",
+            f.messages_with_suspects,
+            f"{f.messages_with_suspects} message(s) with known suspects",
+        ),
+        (
+            "groups_with_suspects",
+            f.groups_with_suspects,
+            f"in {f.groups_with_suspects} group chat(s) with known suspects",
+        ),
+        (
+            "suspects_in_groups",
+            f.suspects_in_groups,
+            f"up to {f.suspects_in_groups} known suspect(s) in one of those groups",
+        ),
+        ("communities", max(0, communities - 1), f"neighbours in {communities} communities"),
+        ("message_mentions", f.message_mentions, f"mentioned in {f.message_mentions} message(s)"),
     ]
     reasons = [
-        Reason(name, value, round(getattr(weights, name) * math.log2(1 + value), 4), template.format(value))
-        for name, value, template in counted
+        Reason(name, value, round(getattr(weights, name) * math.log2(1 + value), 4), words)
+        for name, value, words in counted
         if value > 0
     ]
     if f.last_with_suspects and newest:
