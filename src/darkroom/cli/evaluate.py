@@ -104,7 +104,8 @@ def _print_network(scores: NetworkScores) -> None:
         f"hidden suspects: {leads.hidden_suspects} planted, {leads.present} in the case, "
         f"{row['found']} among {leads.open_leads} leads (median rank {row['median_rank']}); "
         f"recall@10 {_percent(row['recall_at_10'])}, recall@50 {_percent(row['recall_at_50'])}; "
-        f"capped recall@10 {_percent(row['capped_recall_at_10'])}, @50 {_percent(row['capped_recall_at_50'])}"
+        f"capped recall@10 {_percent(row['capped_recall_at_10'])}, "
+        f"@50 {_percent(row['capped_recall_at_50'])}; R-precision {_percent(row['r_precision'])}"
     )
 
 

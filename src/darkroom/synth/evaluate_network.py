@@ -18,7 +18,7 @@ Leads: a hidden suspect counts as found at rank r when an open lead at rank r is
 accounts, a person node whose accounts are mostly theirs, or an identifier only they hold.
 recall@k = found in the top k / hidden suspects present in the case (an account or identifier
 of theirs is in it); capped recall@k divides by min(k, present) instead, so that a case with
-more hidden suspects than k can still reach 1.0.
+more hidden suspects than k can still reach 1.0; R-precision is recall@k at k = present.
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ class LeadScore:
         for k in (10, 50):
             row[f"recall_at_{k}"] = self.recall_at(k)
             row[f"capped_recall_at_{k}"] = self.capped_recall_at(k)
+        row["r_precision"] = self.recall_at(self.present)
         return row
 
 
