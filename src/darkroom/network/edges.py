@@ -144,9 +144,10 @@ class EdgeSet:
                 weight = EDGE_WEIGHTS[kind] * math.log2(1 + tally.units)
             else:
                 weight = EDGE_WEIGHTS[kind] * tally.units
-            evidence = tuple(
-                (ref_kind, ref_id, n) for (ref_kind, ref_id), n in sorted(tally.evidence.items())
-            )
+            refs = sorted(tally.evidence.items())
+            if kind == "shared-media":  # a series can hold hundreds of files; the first few show it
+                refs = refs[:MAX_FILES_PER_EDGE]
+            evidence = tuple((ref_kind, ref_id, n) for (ref_kind, ref_id), n in refs)
             edges.append(
                 Edge(
                     source, target, kind, tally.count, weight, tally.first_at_utc, tally.last_at_utc, evidence
