@@ -37,6 +37,14 @@ def test_the_hidden_contact_ranks_first_with_reasons(tmp_path: Path) -> None:
     cards = {(e["exhibit"], e["file"], e["locator"]) for e in detail["evidence"] if e["kind"] == "contact"}
     assert ("EX-001", "contacts.vcf", f"card {story.contacts['carol-on-1']}") in cards
     assert ("EX-002", "contacts2.db", f"card {story.contacts['carol-on-2']}") in cards
+    chat = next(
+        e
+        for e in detail["evidence"]
+        if e["kind"] == "conversation" and e["id"] == story.conversations["alice-carol"]
+    )
+    assert chat["exhibit"] == "EX-001" and chat["file"] == "msgstore.db"
+    sent = [(m["sent_at_utc"][:10], m["locator"].split()[0]) for m in chat["sent_by_lead"]]
+    assert sent == [("2025-01-03", "message"), ("2025-02-13", "message")]  # her first and last there
 
 
 def test_a_number_only_a_card_holds_is_an_identifier_lead(tmp_path: Path) -> None:

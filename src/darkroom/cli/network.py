@@ -201,6 +201,9 @@ def show(lead: LeadArgument, case: CaseOption = None, json_output: JsonOption = 
         console.print(f"  account {account['platform']}:{account['handle']}  {identifiers}", markup=False)
     for item in detail["evidence"]:
         console.print(f"  [{item['reason']}] {_evidence_line(item)}", markup=False)
+        for message in item.get("sent_by_lead", []):
+            where = f"{message['exhibit']}:{message['file']}:{message['locator']}"
+            console.print(f"      their message at {message['sent_at_utc']} [{where}]", markup=False)
     for mark in detail["marks"]:
         console.print(
             f"  {mark['kind']} by {mark['actor']} at {mark['at_utc']}: {mark['reason']} "

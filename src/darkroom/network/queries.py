@@ -241,6 +241,8 @@ def lead_detail(conn: Connection, lead: str) -> dict[str, Any]:
     _require_build(conn)
     found = find_lead(conn, lead)
     row = conn.execute(text("SELECT * FROM leads WHERE id = :id"), {"id": found.lead_id}).one()
+    accounts = _accounts(conn, found)
+    account_ids = [int(account["id"]) for account in accounts]
     evidence: list[dict[str, Any]] = []
     for ref in conn.execute(
         text(
@@ -248,7 +250,10 @@ def lead_detail(conn: Connection, lead: str) -> dict[str, Any]:
         ),
         {"id": found.lead_id},
     ):
-        evidence.append({"reason": ref.reason, **_evidence_row(conn, str(ref.ref_kind), int(ref.ref_id))})
+        item = _evidence_row(conn, str(ref.ref_kind), int(ref.ref_id))
+        if item["kind"] == "conversation" and not item.get("missing"):
+            item["sent_by_lead"] = _sent_by(conn, int(ref.ref_id), account_ids)
+        evidence.append({"reason": ref.reason, **item})
     return {
         "id": found.lead_id,
         "lead_key": found.lead_key,
@@ -257,7 +262,7 @@ def lead_detail(conn: Connection, lead: str) -> dict[str, Any]:
         "score": row.score,
         "status": row.status,
         "reasons": json.loads(row.reasons_json),
-        "accounts": _accounts(conn, found),
+        "accounts": accounts,
         "evidence": evidence,
         "marks": _marks(conn, found),
     }
@@ -272,6 +277,27 @@ def _evidence_row(conn: Connection, ref_kind: str, ref_id: int) -> dict[str, Any
     values["exhibit"] = values.pop("ref")
     values["file"] = values.pop("display_path")
     return {"kind": ref_kind, **values}
+
+
+def _sent_by(conn: Connection, conversation_id: int, account_ids: list[int]) -> list[dict[str, Any]]:
+    """The lead's first and last message in a conversation, with their locators."""
+    if not account_ids:
+        return []
+    marks = ", ".join(str(a) for a in account_ids)
+    found: list[dict[str, Any]] = []
+    for order in ("ASC", "DESC"):
+        row = conn.execute(
+            text(
+                "SELECT m.id, m.sent_at_utc, e.ref AS exhibit, f.display_path AS file, m.locator "
+                "FROM messages m JOIN exhibits e ON e.id = m.exhibit_id JOIN files f ON f.id = m.file_id "
+                f"WHERE m.conversation_id = :c AND m.sender_account_id IN ({marks}) "
+                f"ORDER BY m.sent_at_utc {order}, m.id {order} LIMIT 1"
+            ),
+            {"c": conversation_id},
+        ).first()
+        if row is not None and all(row.id != seen["id"] for seen in found):
+            found.append(dict(row._mapping))
+    return found
 
 
 def _accounts(conn: Connection, lead: LeadRef) -> list[dict[str, Any]]:
