@@ -44,7 +44,10 @@ def _export(case: BuiltCase, name: str, out: Path) -> tuple[list[tuple[Path, str
     assert entry.seq == result.audit_seq
     for path, sha256_hex in result.files:
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256_hex
-    assert entry.details["sha256"] == result.files[0][1]
+    recorded = {(Path(f["path"]), f["sha256"]) for f in entry.details["files"]}
+    assert recorded == set(result.files)
+    if len(result.files) == 1:
+        assert entry.details["sha256"] == result.files[0][1]
     return list(result.files), dict(result.counts)
 
 
@@ -132,17 +135,44 @@ def test_vics_export_reimports_with_the_same_entries(case_copy: BuiltCase, tmp_p
     assert [tuple(e) for e in entries] == [(photo.md5, photo.sha1, photo.sha256, "1")]  # illegal = VICS 1
 
 
-def test_graph_exports_name_the_missing_network_stage(case_copy: BuiltCase, tmp_path: Path) -> None:
+def test_graph_exports_need_a_built_network(case_copy: BuiltCase, tmp_path: Path) -> None:
     store = CaseStore.open(case_copy.root)
     try:
         for name in ("graphml", "gexf", "csv"):
-            with pytest.raises(ExportUnavailable, match=r"darkroom\.network\.export\.write_graph"):
+            with pytest.raises(ExportUnavailable, match=r"no network yet; run `darkroom network build`"):
                 run_export(store, name, tmp_path / f"graph.{name}", "examiner1")
         with store.read() as conn:
             assert not list(audit.entries(conn, "export."))  # nothing written, nothing recorded
     finally:
         store.close()
     assert not list(tmp_path.glob("graph.*"))
+
+
+def test_graph_exports_load_back_with_the_same_nodes_and_edges(case_copy: BuiltCase, tmp_path: Path) -> None:
+    import networkx as nx  # noqa: PLC0415 - only this test needs it
+
+    from darkroom.network.build import run_network  # noqa: PLC0415
+
+    store = CaseStore.open(case_copy.root)
+    try:
+        run_network(store, "analyst1")
+        with store.read() as conn:
+            nodes = {row[0] for row in conn.execute(text("SELECT node_key FROM network_nodes"))}
+            edges = sorted(
+                (row[0], row[1], row[2])
+                for row in conn.execute(text("SELECT source_key, target_key, kind FROM network_edges"))
+            )
+        assert nodes and edges
+        for name, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+            files, counts = _export(case_copy, name, tmp_path / f"graph.{name}")
+            assert counts == {"nodes": len(nodes), "edges": len(edges)}
+            graph = reader(files[0][0])
+            assert set(graph.nodes) == nodes
+            assert sorted((u, v, data["kind"]) for u, v, data in graph.edges(data=True)) == edges
+        files, _ = _export(case_copy, "csv", tmp_path / "graph-csv")
+        assert sorted(path.name for path, _ in files) == ["edges.csv", "nodes.csv"]
+    finally:
+        store.close()
 
 
 def test_export_cli_prints_the_sha256_and_refuses_clearly(
@@ -155,6 +185,6 @@ def test_export_cli_prints_the_sha256_and_refuses_clearly(
     assert line["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert "audit head: row" in result.err
     missing = cli("export", "--format", "graphml", "--out", tmp_path / "g.graphml", "--case", case_copy.root)
-    assert missing.code == 2 and "network stage" in missing.err and "Traceback" not in missing.err
+    assert missing.code == 2 and "network build" in missing.err and "Traceback" not in missing.err
     nowhere = cli("export", "--format", "ftm", "--out", tmp_path / "no" / "x.json", "--case", case_copy.root)
     assert nowhere.code == 2 and "does not exist" in nowhere.err

@@ -21,6 +21,7 @@ from darkroom.cli import (
     identifiers,
     identity,
     media,
+    network,
     process,
     report,
     web,
@@ -44,6 +45,8 @@ app.add_typer(hashset.app, name="hashset")
 app.add_typer(media.app, name="media")
 app.add_typer(identity.identity_app, name="identity")
 app.add_typer(identity.person_app, name="person")
+app.add_typer(network.app, name="network")
+app.add_typer(network.lead_app, name="lead")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)
@@ -58,6 +61,7 @@ app.add_typer(web.member_app, name="member")
 app.command("serve")(web.serve)
 app.command("report")(report.report)
 app.command("export")(export.export)
+app.command("leads")(network.leads)
 
 
 def _version(value: bool) -> None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from darkroom.identity.scoring import UnitTruthReport
     from darkroom.synth.evaluate_identity import IdentityEval
     from darkroom.synth.evaluate_media import MediaScores
+    from darkroom.synth.evaluate_network import NetworkScores
 
 
 def _percent(value: float | None) -> str:
@@ -35,11 +36,13 @@ def evaluate(
     case: CaseOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Score the case against a truth file: parsing, identifiers, persons and, once media ran, media
-    matching (synthetic truth); persons and communities (a unit's own labelled case)."""
+    """Score the case against a truth file: parsing, identifiers, persons, and once they ran, media
+    matching and the network (communities against the planted networks, hidden suspects among the
+    leads) for synthetic truth; persons and communities for a unit's own labelled case."""
     from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
     from darkroom.synth.evaluate_identity import has_identity, score_identity  # noqa: PLC0415
     from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415 - start-up
+    from darkroom.synth.evaluate_network import has_network, score_network  # noqa: PLC0415 - start-up
 
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
@@ -60,6 +63,7 @@ def evaluate(
         identifier_scores = score_identifiers(store, truth_data)
         identity_scores = score_identity(store, truth_data) if has_identity(store) else None
         media_scores = score_media(store, truth_data) if has_media(store) else None
+        network_scores = score_network(store, truth_data) if has_network(store) else None
     if json_output:
         emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
         emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
@@ -67,6 +71,8 @@ def evaluate(
             emit_jsonl([{"section": "identity", **identity_scores.as_dict()}])
         if media_scores is not None:
             emit_jsonl(_media_rows(media_scores))
+        if network_scores is not None:
+            emit_jsonl(_network_rows(network_scores))
         return
     table = Table("format", "files", "parsed", "messages", "recall", "extra", "contacts", "recall", "extra")
     for s in scores:
@@ -92,6 +98,39 @@ def evaluate(
         _print_identity(identity_scores)
     if media_scores is not None:
         _print_media(media_scores)
+    if network_scores is not None:
+        _print_network(network_scores)
+
+
+def _network_rows(scores: NetworkScores) -> Iterator[dict[str, Any]]:
+    """JSON Lines of the network sections: communities, leads."""
+    yield {"section": "network-communities", **scores.communities.as_dict()}
+    yield {"section": "network-leads", **scores.leads.as_dict()}
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _print_network(scores: NetworkScores) -> None:
+    c, leads = scores.communities, scores.leads
+    table = Table("network communities", "all members", "single-network members")
+    table.add_row("NMI", _number(c.nmi), _number(c.nmi_single_network))
+    table.add_row("adjusted Rand", _number(c.adjusted_rand), _number(c.adjusted_rand_single_network))
+    table.add_row("accounts scored", str(c.accounts_scored), str(c.single_network_accounts))
+    out().print(table)
+    out().print(
+        f"{c.persons_scored} network members in {c.networks} networks, {c.communities_found} communities "
+        f"hold their accounts; {c.accounts_unmatched} accounts not tied to a truth person"
+    )
+    row = leads.as_dict()
+    out().print(
+        f"hidden suspects: {leads.hidden_suspects} planted, {leads.present} in the case, "
+        f"{row['found']} among {leads.open_leads} leads (median rank {row['median_rank']}); "
+        f"recall@10 {_percent(row['recall_at_10'])}, recall@50 {_percent(row['recall_at_50'])}; "
+        f"capped recall@10 {_percent(row['capped_recall_at_10'])}, "
+        f"@50 {_percent(row['capped_recall_at_50'])}; R-precision {_percent(row['r_precision'])}"
+    )
 
 
 def _unit_truth(truth_data: dict[str, Any], case: Path | None, json_output: bool) -> None:

@@ -1,68 +1,56 @@
 """GraphML, GEXF and CSV (for Gephi, i2 and Maltego-style import): the network stage owns the graph
-and its writers; these exporters hand over to it and say clearly when it is not there.
-
-The hand-over is `darkroom.network.export.write_graph(store, out_path, format_name) -> ExportSummary`
-(format_name: graphml | gexf | csv). Until the network stage provides it, the export fails with
-`ExportUnavailable` naming what is missing.
-"""
+and its writers (`darkroom.network.export`); `darkroom export` records the files it wrote."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING
 
-from darkroom.errors import ExportUnavailable
+from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.reports.exporters.base import ExportSummary
 from darkroom.store import CaseStore
 
-NETWORK_HOOK = ("darkroom.network.export", "write_graph")
+if TYPE_CHECKING:
+    from darkroom.network.export import ExportFormat
 
-GraphWriter = Callable[[CaseStore, Path, str], ExportSummary]
 
+def _write_graph(store: CaseStore, out_path: Path, fmt: ExportFormat) -> ExportSummary:
+    from darkroom.network.export import write_network  # noqa: PLC0415 - networkx only when exporting
 
-def _graph_writer() -> GraphWriter:
-    module_name, function_name = NETWORK_HOOK
     try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        msg = (
-            f"this export needs the network stage's graph writer ({module_name}.{function_name}), "
-            "which this darkroom does not have yet; `--format ftm` and `--format vics` work now"
-        )
-        raise ExportUnavailable(msg) from err
-    writer = getattr(module, function_name, None)
-    if writer is None:
-        msg = f"{module_name} has no {function_name}; the network stage cannot export graphs in this darkroom"
-        raise ExportUnavailable(msg)
-    return cast("GraphWriter", writer)
+        written = write_network(store, fmt, out_path)
+    except InvalidInput as err:  # no network built yet
+        raise ExportUnavailable(str(err)) from err
+    return ExportSummary(written.written, (("nodes", written.nodes), ("edges", written.edges)))
 
 
-class _NetworkExporter:
-    name = ""
-    description = ""
-
-    def export(self, store: CaseStore, out_path: Path) -> ExportSummary:
-        return _graph_writer()(store, out_path, self.name)
-
-
-class GraphmlExporter(_NetworkExporter):
+class GraphmlExporter:
     """The person/account graph as GraphML (Gephi, yEd, networkx)."""
 
     name = "graphml"
     description = "the network graph as GraphML (Gephi, yEd, networkx), from the network stage"
 
+    def export(self, store: CaseStore, out_path: Path) -> ExportSummary:
+        return _write_graph(store, out_path, "graphml")
 
-class GexfExporter(_NetworkExporter):
+
+class GexfExporter:
     """The person/account graph as GEXF (Gephi)."""
 
     name = "gexf"
     description = "the network graph as GEXF (Gephi), from the network stage"
 
+    def export(self, store: CaseStore, out_path: Path) -> ExportSummary:
+        return _write_graph(store, out_path, "gexf")
 
-class CsvExporter(_NetworkExporter):
-    """Nodes and edges as CSV files (spreadsheets, i2, Maltego-style import)."""
+
+class CsvExporter:
+    """Nodes and edges as CSV files in a folder (spreadsheets, i2, Maltego-style import)."""
 
     name = "csv"
-    description = "nodes and edges as CSV (spreadsheets, i2, Maltego-style import), from the network stage"
+    description = (
+        "nodes.csv + edges.csv in a folder (spreadsheets, i2, Maltego-style import), from the network stage"
+    )
+
+    def export(self, store: CaseStore, out_path: Path) -> ExportSummary:
+        return _write_graph(store, out_path, "csv")

@@ -1,0 +1,132 @@
+"""Exports of the stored network: GraphML and GEXF (Gephi) through networkx, and CSV edge lists.
+
+The graph is a directed multigraph: one edge per stored (source, target, kind), keyed by kind,
+with `directed` telling whether the kind has a direction (undirected kinds run from the smaller
+node key). Every export is audited with the SHA-256 of what was written.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection, text
+
+from darkroom.errors import InvalidInput
+from darkroom.evidence import audit
+from darkroom.store import CaseStore
+
+ExportFormat = Literal["graphml", "gexf", "csv"]
+NODE_COLUMNS = (
+    "node_key",
+    "label",
+    "node_kind",
+    "person_id",
+    "account_id",
+    "community",
+    "degree",
+    "weighted_degree",
+    "betweenness",
+    "role",
+    "seized_owner",
+)
+EDGE_COLUMNS = ("source", "target", "kind", "directed", "count", "weight", "first_at_utc", "last_at_utc")
+_NODES_SQL = text(
+    "SELECT node_key, label, CASE WHEN person_id IS NULL THEN 'account' ELSE 'person' END AS node_kind, "
+    "person_id, account_id, community, degree, weighted_degree, betweenness, role, seized_owner "
+    "FROM network_nodes ORDER BY node_key"
+)
+_EDGES_SQL = text(
+    "SELECT source_key AS source, target_key AS target, kind, directed, count, weight, first_at_utc, "
+    "last_at_utc FROM network_edges ORDER BY id"
+)
+
+
+def _rows(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    if conn.execute(text("SELECT COUNT(*) FROM network_builds")).scalar_one() == 0:
+        raise InvalidInput("the case has no network yet; run `darkroom network build` first")
+    nodes = [dict(r._mapping) for r in conn.execute(_NODES_SQL)]
+    edges = [dict(r._mapping) for r in conn.execute(_EDGES_SQL)]
+    return nodes, edges
+
+
+def to_networkx(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> Any:
+    """A networkx MultiDiGraph of the rows; absent values are left out (the formats have no null)."""
+    import networkx as nx  # noqa: PLC0415 - only exports need it
+
+    graph = nx.MultiDiGraph(name="darkroom network")
+    for node in nodes:
+        attributes = {k: v for k, v in node.items() if k != "node_key" and v is not None}
+        graph.add_node(node["node_key"], **attributes)
+    for edge in edges:
+        attributes = {k: v for k, v in edge.items() if k not in ("source", "target") and v is not None}
+        graph.add_edge(edge["source"], edge["target"], key=edge["kind"], **attributes)
+    return graph
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenNetwork:
+    """What one export wrote: the files (one, or nodes.csv + edges.csv) and the graph's size."""
+
+    written: tuple[Path, ...]
+    nodes: int
+    edges: int
+
+
+def write_network(store: CaseStore, fmt: ExportFormat, out: Path) -> WrittenNetwork:
+    """Write the network to `out` (a file, or a folder for CSV: nodes.csv + edges.csv); the caller audits."""
+    with store.read() as conn:
+        nodes, edges = _rows(conn)
+    if fmt == "csv":
+        out.mkdir(parents=True, exist_ok=True)
+        written = [
+            _write_csv(out / "nodes.csv", NODE_COLUMNS, nodes),
+            _write_csv(out / "edges.csv", EDGE_COLUMNS, edges),
+        ]
+    else:
+        import networkx as nx  # noqa: PLC0415 - only exports need it
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        graph = to_networkx(nodes, edges)
+        if fmt == "graphml":
+            nx.write_graphml(graph, out)
+        elif fmt == "gexf":
+            nx.write_gexf(graph, out)
+        else:
+            raise InvalidInput(f"unknown export format {fmt!r}; use graphml, gexf or csv")
+        written = [out]
+    return WrittenNetwork(tuple(written), len(nodes), len(edges))
+
+
+def export_network(store: CaseStore, fmt: ExportFormat, out: Path, actor: str) -> list[Path]:
+    """Write the network to `out` and record the export with the SHA-256 of every file written."""
+    result = write_network(store, fmt, out)
+    details = {
+        "format": fmt,
+        "nodes": result.nodes,
+        "edges": result.edges,
+        "files": {str(path): _sha256(path) for path in result.written},
+    }
+    with store.write() as conn:
+        audit.append(conn, actor, "network.export", str(out), details)
+    return list(result.written)
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
