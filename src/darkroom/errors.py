@@ -75,3 +75,7 @@ class MediaError(DarkroomError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class TriageConfigError(InvalidInput):
+    """A lexicon or triage profile cannot be used; the message names the file, line and term."""
