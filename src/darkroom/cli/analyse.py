@@ -62,6 +62,9 @@ def analyse(
     max_distance: MaxDistance = MATCH_DISTANCE,
     min_quality: MinQuality = QUALITY_THRESHOLD,
 ) -> None:
-    """Run the analysis stages: media matching, series, who sent what."""
+    """Run the analysis stages: media matching, series, who sent what, then triage."""
+    from darkroom.cli.triage import run_triage_stage  # noqa: PLC0415 - start-up
+
     with opened_case(case) as store:
         run_media_analysis(store, actor_name(actor), max_distance, min_quality)
+        run_triage_stage(store, actor_name(actor))

@@ -20,6 +20,7 @@ from darkroom.cli import (
     identifiers,
     media,
     process,
+    triage,
 )
 from darkroom.cli.common import err
 from darkroom.cli.synth import synth_command
@@ -38,6 +39,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(identifiers.app, name="identifier")
 app.add_typer(hashset.app, name="hashset")
 app.add_typer(media.app, name="media")
+app.add_typer(triage.app, name="triage")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)
@@ -46,6 +48,7 @@ app.command("analyse")(analyse.analyse)
 app.command("synth")(synth_command)
 app.command("demo")(demo.demo)
 app.command("eval")(evaluate.evaluate)
+app.command("alerts")(triage.alerts)
 
 
 def _version(value: bool) -> None:

@@ -69,7 +69,7 @@ CREATE TABLE alerts (
     reference_seized_at_utc TEXT NOT NULL,  -- earliest seizure of the exhibits holding the messages
     categories_json TEXT NOT NULL,          -- category -> hits in the raising messages
     subjects_json TEXT NOT NULL,            -- subject keys taking part
-    senders_json TEXT NOT NULL,             -- subject keys who wrote the raising messages
+    leads_json TEXT NOT NULL,               -- subject keys who wrote its lead lines (access ...)
     conversations_json TEXT NOT NULL,
     first_message_at_utc TEXT NOT NULL,
     last_message_at_utc TEXT NOT NULL,
