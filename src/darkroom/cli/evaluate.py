@@ -15,6 +15,7 @@ from darkroom.errors import InvalidInput
 
 if TYPE_CHECKING:
     from darkroom.synth.evaluate_media import MediaScores
+    from darkroom.synth.evaluate_triage import TriageScores
 
 
 def _percent(value: float | None) -> str:
@@ -29,6 +30,7 @@ def evaluate(
     """Score the case against a truth file: parsing, identifiers and, once media ran, media matching."""
     from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
     from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415 - start-up
+    from darkroom.synth.evaluate_triage import has_triage, score_triage  # noqa: PLC0415 - start-up
 
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
@@ -40,11 +42,16 @@ def evaluate(
         scores = score_formats(store, truth_data)
         identifier_scores = score_identifiers(store, truth_data)
         media_scores = score_media(store, truth_data) if has_media(store) else None
+        triage_scores = score_triage(store, truth_data) if has_triage(store) else None
     if json_output:
         emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
         emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
         if media_scores is not None:
             emit_jsonl(_media_rows(media_scores))
+        if triage_scores is not None:
+            from darkroom.synth.evaluate_triage import triage_rows  # noqa: PLC0415 - start-up
+
+            emit_jsonl(triage_rows(triage_scores))
         return
     table = Table("format", "files", "parsed", "messages", "recall", "extra", "contacts", "recall", "extra")
     for s in scores:
@@ -68,6 +75,8 @@ def evaluate(
     out().print(ids)
     if media_scores is not None:
         _print_media(media_scores)
+    if triage_scores is not None:
+        _print_triage(triage_scores)
 
 
 def _media_rows(scores: MediaScores) -> Iterator[dict[str, Any]]:
@@ -120,3 +129,12 @@ def _print_media(scores: MediaScores) -> None:
             _percent(row.share_within_dihedral),
         )
     out().print(robust)
+
+
+def _print_triage(scores: TriageScores) -> None:
+    from darkroom.synth.evaluate_triage import describe  # noqa: PLC0415 - start-up
+
+    table = Table("triage (planted events, decoys, high-risk suspects)", "value")
+    for measure, value in describe(scores):
+        table.add_row(measure, value)
+    out().print(table)

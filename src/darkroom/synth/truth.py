@@ -43,11 +43,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from darkroom.synth.artefacts.base import TruthFile
+from darkroom.synth.events import high_risk_records, planted_records
 from darkroom.synth.exhibits import ExhibitPlan
 from darkroom.synth.hashsets import COLUMNS, HashSetTruth, MediaTruth, SystemFile
 from darkroom.synth.images import Digests, ViewerPdq
 from darkroom.synth.media import ImagePlan, Listing
-from darkroom.synth.events import high_risk_records, planted_records
 from darkroom.synth.plan import CasePlan
 from darkroom.synth.render import TruthImage
 from darkroom.synth.videos import CODEC, CONTAINER, FPS, HEIGHT, WIDTH, WrittenVideo
