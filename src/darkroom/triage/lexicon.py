@@ -160,9 +160,11 @@ def _language(node: yaml.Node, where: Where) -> str:
 def _categories(node: yaml.Node, where: Where, lexicon: str, language: str) -> list[Term]:
     terms: list[Term] = []
     seen: dict[tuple[str, str, str], int] = {}
+    key_nodes = {str(key.value): key for key, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
     for category, category_node in mapping(node, where, None, "categories").items():
         if not _CATEGORY_ID.match(category):
-            raise where.fail(category_node, f"category id {category!r} must be lower-case letters, digits, _")
+            problem = f"category id {category!r} must be lower-case letters, digits, _"
+            raise where.fail(key_nodes[category], problem)
         entries = mapping(category_node, where, _CATEGORY_KEYS, f"category {category!r}")
         weight = 1.0
         if "weight" in entries:

@@ -73,7 +73,7 @@ def _build_fold_table() -> dict[int, str]:
 
 
 _FOLD = _build_fold_table()
-_LEET_WORD = re.compile(r"(?<![a-z0-9@$])[a-z][a-z0-9@$]*[0-9@$][a-z0-9@$]*")
+_LEET_WORD = re.compile(r"(?<![a-z0-9])[a-z][a-z0-9@$]*[0-9@$][a-z0-9@$]*")
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_CHAR = re.compile(r"[0-9@$]")
 _NON_WORD = re.compile(r"[\W_]+")
