@@ -45,49 +45,29 @@ def test_a_lexicon_loads_with_defaults_and_overrides() -> None:
     assert len(lexicon.sha256_hex) == 64
 
 
+HEAD = "lexicon: x\nlanguage: en\ncategories:\n"
+TERMS = HEAD + "  access:\n    terms:\n"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (
-            "lexicon: x\nlanguage: en\ncategories: {a: {terms: [ok]}}\ncolour: red\n",
-            r"unit.yaml:4: unknown key 'colour'",
-        ),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  access:\n    terms:\n      - '!!!'\n",
-            r"unit.yaml:6: term '!!!' has no",
-        ),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  access:\n    weight: heavy\n    terms: [a]\n",
-            r"unit.yaml:5: the weight",
-        ),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  access:\n    terms:\n      - {term: a, weight: 0}\n",
-            r"unit.yaml:6: term 'a' weight must lie between",
-        ),
+        (HEAD + "  a: {terms: [ok]}\ncolour: red\n", r"unit.yaml:5: unknown key 'colour'"),
+        (TERMS + "      - '!!!'\n", r"unit.yaml:6: term '!!!' has no"),
+        (HEAD + "  access:\n    weight: heavy\n    terms: [a]\n", r"unit.yaml:5: the weight"),
+        (TERMS + "      - {term: a, weight: 0}\n", r"unit.yaml:6: term 'a' weight must lie between"),
         (
             "lexicon: x\nlanguage: english\ncategories: {a: {terms: [b]}}\n",
             r"unit.yaml:2: language 'english'",
         ),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  access:\n    terms:\n      - Lørdag\n      - lordag\n",
-            r"unit.yaml:7: term 'lordag' repeats line 6",
-        ),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  Access Child:\n    terms: [a]\n",
-            r"unit.yaml:4: category id",
-        ),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  access:\n    terms:\n      - ab*\n",
-            r"at least 3 letters",
-        ),
-        ("lexicon: x\nlanguage: en\ncategories:\n  access:\n    terms:\n      - a*b\n", r"only at the end"),
+        (TERMS + "      - Lørdag\n      - lordag\n", r"unit.yaml:7: term 'lordag' repeats line 6"),
+        (HEAD + "  Access Child:\n    terms: [a]\n", r"unit.yaml:4: category id"),
+        (TERMS + "      - ab*\n", r"at least 3 letters"),
+        (TERMS + "      - a*b\n", r"only at the end"),
         ("lexicon: x\nlanguage: en\n", r"needs a 'categories' key"),
         ("lexicon: [x\n", r"unit.yaml:2: not valid YAML"),
         ("- just\n- a list\n", r"must hold a mapping"),
-        (
-            "lexicon: x\nlanguage: en\ncategories:\n  access:\n    terms:\n      - {weight: 2}\n",
-            r"needs 'term'",
-        ),
+        (TERMS + "      - {weight: 2}\n", r"needs 'term'"),
     ],
 )
 def test_every_problem_names_file_line_and_term(text: str, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -58,8 +60,6 @@ def test_empty_inputs_and_unknown_engines() -> None:
 
 
 def test_auto_falls_back_to_ahocorasick_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
-    import builtins
-
     real_import = builtins.__import__
 
     def no_hyperscan(name: str, *args: object, **kwargs: object) -> object:
