@@ -33,9 +33,9 @@ WHERE fp.status = 'parsed'
   AND (ip.file_id IS NULL OR ip.lexicon_sha256 <> :sha OR ip.parsed_at_utc <> fp.parsed_at_utc)
 ORDER BY fp.file_id
 """
-_MESSAGES_SQL = text(
+_MESSAGES_SQL = (
     "SELECT id, conversation_id, sender_account_id, body FROM messages "
-    "WHERE file_id = :f AND id > :after AND kind IN ('text', 'media') ORDER BY id LIMIT :n"
+    "WHERE file_id = ? AND id > ? AND kind IN ('text', 'media') ORDER BY id LIMIT ?"
 )
 _INSERT_HIT = (
     "INSERT INTO indicator_hits (message_id, file_id, conversation_id, sender_account_id, category, term, "
@@ -102,12 +102,12 @@ def _file_rows(store: CaseStore, file_id: int) -> Iterator[Sequence[Any]]:
     """A file's messages in id order, in chunks (a one-chat file may hold a million)."""
     after = 0
     while True:
-        with store.read() as conn:
-            rows = conn.execute(_MESSAGES_SQL, {"f": file_id, "after": after, "n": BATCH_MESSAGES}).all()
+        with store.read() as conn:  # plain tuples: the driver's rows, without SQLAlchemy's per-row work
+            rows = conn.exec_driver_sql(_MESSAGES_SQL, (file_id, after, BATCH_MESSAGES)).fetchall()
         if not rows:
             return
         yield rows
-        after = int(rows[-1].id)
+        after = int(rows[-1][0])
 
 
 def run_indicators(
@@ -147,14 +147,19 @@ def _flush(
     store: CaseStore, scanner: IndicatorScanner, batch: _Batch, summary: IndicatorSummary, sha: str
 ) -> None:
     """Match one batch and write its hits, and the pass rows of the files it finished, at once."""
-    bodies = [str(row.body) for row in batch.rows]
-    hit_rows: list[tuple[Any, ...]] = []
-    for row, state, hits in zip(batch.rows, batch.file_of_row, scanner.scan(bodies), strict=True):
+    bodies = [row[3] for row in batch.rows]
+    for state in batch.file_of_row:
         state.messages += 1
+    hit_rows: list[tuple[Any, ...]] = []
+    for index, hits in enumerate(scanner.scan(bodies)):
+        if not hits:
+            continue
+        message_id, conversation_id, sender_account_id, _ = batch.rows[index]
+        state = batch.file_of_row[index]
         for hit in hits:
             term = hit.term
             hit_rows.append(
-                (row.id, state.file_id, row.conversation_id, row.sender_account_id, term.category, term.text,
+                (message_id, state.file_id, conversation_id, sender_account_id, term.category, term.text,
                  term.lexicon, term.language, term.weight, hit.start, hit.end)
             )  # fmt: skip
             state.hits += 1

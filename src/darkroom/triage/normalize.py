@@ -12,8 +12,8 @@ Steps, in order:
 5. letter/digit substitutions undone inside words that start with a letter
    (b4by → baby, k1ds → kids, h3r → her, s@fe → safe); tokens starting with a digit stay
    ("14.03", "9yo", "2nd" are not words in disguise);
-6. every run of characters that are not letters or digits becomes one space, and the text is
-   padded with a space at each end, so a term `" look after "` matches whole words only.
+6. the words (runs of letters and digits) are joined by single spaces and the text is padded
+   with a space at each end, so a term `" look after "` matches whole words only.
 
 `normalize` is the fast path (C-level str methods); `normalize_with_offsets` does the same
 character by character and says where each output character came from, so a hit's span can
@@ -76,7 +76,22 @@ _FOLD = _build_fold_table()
 _LEET_WORD = re.compile(r"(?<![a-z0-9])[a-z][a-z0-9@$]*[0-9@$][a-z0-9@$]*")
 _LEET_TABLE = str.maketrans(_LEET)
 _LEET_CHAR = re.compile(r"[0-9@$]")
-_NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _ascii_table() -> bytes:
+    """ASCII in one bytes.translate: letters lower-cased, digits, '@' and '$' kept, the rest a space."""
+    table = bytearray(b" " * 256)
+    for code in range(256):
+        char = chr(code)
+        if char.isascii() and char.isalnum():
+            table[code] = ord(char.lower())
+    table[ord("@")], table[ord("$")] = ord("@"), ord("$")
+    return bytes(table)
+
+
+_ASCII = _ascii_table()
+_ASCII_DROP = b"'`"  # apostrophes vanish ("don't" -> "dont"), as in _SPECIAL
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -85,14 +100,20 @@ def _unleet(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """The folded, space-padded form of `text` that lexicon patterns are matched against."""
+    if text.isascii():  # most chat text: one C-level pass over bytes
+        folded = text.encode("ascii").translate(_ASCII, _ASCII_DROP).decode("ascii")
+        if _LEET_CHAR.search(folded):
+            folded = _LEET_WORD.sub(_unleet, folded).replace("@", " ").replace("$", " ")
+        return f" {' '.join(folded.split())} "
     folded = text.lower().translate(_FOLD)
     if _LEET_CHAR.search(folded):
         folded = _LEET_WORD.sub(_unleet, folded)
-    return f" {_NON_WORD.sub(' ', folded)} "
+    return f" {' '.join(_WORD.findall(folded))} "
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`normalize(text)` and, per output character, the index in `text` it came from (-1 for padding)."""
+    """`normalize(text)` and, per output character, the index in `text` it came from (-1 for the
+    spaces between words and at the ends)."""
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -105,17 +126,14 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         folded = _LEET_WORD.sub(_unleet, folded)
     result: list[str] = [" "]
     offsets: list[int] = [-1]
-    position = 0
-    for gap in _NON_WORD.finditer(folded):
-        result.append(folded[position : gap.start()])
-        offsets.extend(origin[position : gap.start()])
+    for word in _WORD.finditer(folded):
+        result.append(word.group())
+        offsets.extend(origin[word.start() : word.end()])
         result.append(" ")
-        offsets.append(origin[gap.start()])
-        position = gap.end()
-    result.append(folded[position:])
-    offsets.extend(origin[position:])
-    result.append(" ")
-    offsets.append(-1)
+        offsets.append(-1)
+    if len(result) == 1:
+        result.append(" ")
+        offsets.append(-1)
     return "".join(result), offsets
 
 

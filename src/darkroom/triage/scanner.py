@@ -50,7 +50,7 @@ class IndicatorScanner:
 
     def scan(self, bodies: Sequence[str]) -> list[list[TermHit]]:
         """Per body, the hits that survive the context rules, in span order."""
-        normalized = [normalize(body) for body in bodies]
+        normalized = list(map(normalize, bodies))
         by_text: dict[int, list[Match]] = defaultdict(list)
         for match in self.matcher.scan(normalized):
             by_text[match.text_index].append(match)
