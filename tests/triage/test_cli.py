@@ -51,6 +51,23 @@ def test_a_bad_lexicon_is_refused_with_its_line(tiny_case: TinyCase, cli: CliRun
     assert good.code == 0 and "darkroom-example-nb" in good.out
 
 
+def test_an_alert_status_is_audited_and_survives_a_rerun(tiny_case: TinyCase, cli: CliRunner) -> None:
+    case = tiny_case.root
+    assert cli("triage", "run", "--case", case).code == 0
+    (alert,) = cli("alerts", "--case", case, "--json").jsonl()
+    missing = cli("triage", "alert", str(alert["id"]), "--status", "acknowledged", "--case", case)
+    assert missing.code == 2 and "--reason" in missing.err
+    done = cli("triage", "alert", str(alert["id"]), "--status", "acknowledged", "--reason", "team briefed",
+               "--case", case)  # fmt: skip
+    assert done.code == 0 and "audit head" in done.err
+    assert cli("triage", "alert", "99", "--status", "open", "--reason", "x", "--case", case).code == 2
+    assert cli("triage", "run", "--case", case).code == 0
+    (again,) = cli("alerts", "--case", case, "--json").jsonl()
+    assert again["status"] == "acknowledged"
+    log = cli("audit", "log", "--case", case, "--json").jsonl()
+    assert any(row["action"] == "triage.alert-status" for row in log)
+
+
 def test_an_empty_case_says_what_to_do(tiny_case: TinyCase, cli: CliRunner) -> None:
     assert "run `darkroom triage run`" in cli("triage", "--case", tiny_case.root).out
     assert "no alerts" in cli("alerts", "--case", tiny_case.root).out

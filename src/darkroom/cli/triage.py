@@ -228,6 +228,22 @@ def factors(
         out().print("run `darkroom triage run` to bring the queue up to date", markup=False)
 
 
+@app.command("alert")
+def alert_status(
+    alert_id: Annotated[int, typer.Argument(help="The alert's number (`darkroom alerts`).")],
+    status: Annotated[str, typer.Option("--status", help="open, acknowledged or dismissed.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (required).")] = "",
+    case: CaseOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record an investigator's status for an alert (audited; kept across re-runs)."""
+    from darkroom.triage.alerts import set_alert_status  # noqa: PLC0415 - start-up
+
+    with opened_case(case) as store, store.write() as conn:
+        set_alert_status(conn, alert_id, status, reason, actor_name(actor))
+    out().print(f"alert {alert_id}: {status}", markup=False)
+
+
 @app.command("check-lexicon")
 def check_lexicon(paths: Annotated[list[Path], typer.Argument(help="Lexicon YAML files.")]) -> None:
     """Validate lexicon files and print their categories and term counts (no case needed)."""

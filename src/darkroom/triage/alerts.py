@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from darkroom.errors import InvalidInput
+from darkroom.evidence import audit
 from darkroom.store.case import execute_many
 from darkroom.timeutil import to_iso, utc_now
 from darkroom.triage.events import PlannedEvent
@@ -26,6 +28,23 @@ ON CONFLICT (event_key) DO UPDATE SET
     conversations_json = excluded.conversations_json, first_message_at_utc = excluded.first_message_at_utc,
     last_message_at_utc = excluded.last_message_at_utc, active = 1, computed_at_utc = excluded.computed_at_utc
 """
+
+
+STATUSES = ("open", "acknowledged", "dismissed")
+
+
+def set_alert_status(conn: Connection, alert_id: int, status: str, reason: str, actor: str) -> None:
+    """An investigator's status for an alert (inside a write transaction), audited; re-runs keep it."""
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if not reason.strip():
+        raise InvalidInput("say why (--reason)")
+    row = conn.execute(text("SELECT event_key, status FROM alerts WHERE id = :i"), {"i": alert_id}).first()
+    if row is None:
+        raise InvalidInput(f"no alert {alert_id} in this case")
+    conn.execute(text("UPDATE alerts SET status = :s WHERE id = :i"), {"s": status, "i": alert_id})
+    details = {"from": row.status, "to": status, "reason": reason, "event_key": row.event_key}
+    audit.append(conn, actor, "triage.alert-status", f"alert:{alert_id}", details)
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,8 @@ def score_subjects(conn: Connection, subjects: SubjectIndex, profile: TriageProf
             reasons.append(
                 Reason("network-role", f"network role: {role}", weights.network_role[role], {"role": role})
             )
-        facts = factors_of(conn, subjects.keys_of(subject))
+        keys = subjects.keys_of(subject)
+        facts = factors_of(conn, keys) if recorded.intersection(keys) else {}
         for flag in scoring_flags(facts):
             if weights.factors.get(flag, 0) > 0:
                 reasons.append(
