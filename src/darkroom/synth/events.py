@@ -208,7 +208,7 @@ def _plant_event(
     """A planned event: a form and a language in turn, dated so its urgency is as asked."""
     rng = planter.rng
     form = FORMS[number % len(FORMS)]
-    language = ("en", "nb")[(number // len(FORMS) + number) % 2]
+    language = ("en", "nb")[(number // len(FORMS) + number % len(FORMS)) % 2]  # each form in both
     seized = planter.seizure[conversation.id].astimezone(LOCAL).date()
     sent_day, target = _sent_day_and_target(form, urgent, seized, rng)
     text, first, last = render_date(form, language, sent_day, rng, target)
