@@ -119,6 +119,13 @@ def score_triage(store: CaseStore, truth: dict[str, Any]) -> TriageScores:
         for item_id, item in planted.items()
         for m in item["messages"]
     }
+    speaker_lines = {
+        (_minute(m["sent_at"]), m["text"].strip()): str(item["speaker"])
+        for item in planted.values()
+        if item.get("high_risk")
+        for m in item["messages"]
+        if m["sender"] == item["speaker_account"]
+    }
     scores = TriageScores()
     for item in planted.values():
         if item["kind"] == "planned-event":
@@ -139,9 +146,9 @@ def score_triage(store: CaseStore, truth: dict[str, Any]) -> TriageScores:
                 alert["items"].add(owner)
         _match_alerts(scores, alerts, planted)
         for row in conn.execute(_SENT_SQL):
-            owner = line_owner.get((_minute(row.sent_at_utc), str(row.body).strip()))
-            if owner is not None and planted[owner].get("high_risk"):
-                senders[str(planted[owner]["speaker"])].add(int(row.sender_account_id))
+            speaker = speaker_lines.get((_minute(row.sent_at_utc), str(row.body).strip()))
+            if speaker is not None:  # a line the high-risk suspect wrote, in any copy
+                senders[speaker].add(int(row.sender_account_id))
         scores.high_risk = _high_risk_ranks(conn, truth, senders)
     return scores
 

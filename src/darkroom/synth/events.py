@@ -277,31 +277,50 @@ def _high_risk(
     return [(person, by_person[person]) for person in sorted(chosen)]
 
 
+def _spread(planter: _Planter, pool: list[Conversation], count: int, avoid: set[str]) -> list[Conversation]:
+    """`count` free chats at random, people not yet involved first, each person in one of them."""
+    free = planter.free(pool)
+    planter.rng.shuffle(free)
+    chosen: list[Conversation] = []
+    for conversation in free:
+        people = {planter.owner(key) for key in conversation.accounts}
+        if len(chosen) < count and not people & avoid:
+            chosen.append(conversation)
+            avoid |= people
+    chosen.extend(c for c in free if c not in chosen and len(chosen) < count)
+    return chosen[:count]
+
+
 def plant_events(plan: CasePlan) -> CasePlan:
-    """The plan with triage material planted into some of its exported chats."""
+    """The plan with triage material planted into some of its exported chats: high-risk suspects
+    lead two urgent events each; other events and decoys go to people not yet involved."""
     high_risk_count, urgent_count, past_count, decoys_each = PLANTED_COUNTS[plan.profile.name]
     planter = _Planter(plan)
     pool = planter.candidates(suspects_only=True)
+    chosen = _high_risk(planter, pool, high_risk_count)
+    involved = {person for person, _ in chosen}
     number = 0
-    for person, chats in _high_risk(planter, pool, high_risk_count):
-        mine = planter.free(chats)[:2]
+    for person, chats in chosen:
+        mine = _spread(planter, chats, 2, involved - {person})
+        involved.update(planter.owner(key) for conversation in mine for key in conversation.accounts)
         for conversation in mine:
             _plant_event(planter, conversation, person, True, number, True)
             number += 1
             urgent_count -= 1
         if mine:
-            first_sent = datetime.fromisoformat(str(planter.records[mine[0].id][0]["messages"][0]["sent_at"]))  # type: ignore[index]
+            first = planter.records[mine[0].id][0]["messages"]
+            first_sent = datetime.fromisoformat(str(first[0]["sent_at"]))  # type: ignore[index]
             _plant_chatter(planter, mine[0], person, first_sent)
     for urgent, count in ((True, max(0, urgent_count)), (False, past_count)):
-        for conversation in planter.free(pool)[:count]:
+        for conversation in _spread(planter, pool, count, involved):
             speaker = planter.rng.choice(sorted(planter.owner(k) for k in conversation.accounts))
             _plant_event(planter, conversation, speaker, urgent, number, False)
             number += 1
-    others = planter.free(planter.candidates(suspects_only=False))
-    for index in range(decoys_each * len(DECOY_KINDS)):
-        if index >= len(others):
-            break
-        _plant_decoy(planter, others[index], DECOY_KINDS[index % len(DECOY_KINDS)], index)
+    others = _spread(
+        planter, planter.candidates(suspects_only=False), decoys_each * len(DECOY_KINDS), involved
+    )
+    for index, conversation in enumerate(others):
+        _plant_decoy(planter, conversation, DECOY_KINDS[index % len(DECOY_KINDS)], index)
     return replace(plan, conversations=_scripted(plan, planter))
 
 
