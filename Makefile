@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python bench/media.py
 	$(BIN)/python bench/identity.py
 	$(BIN)/python bench/network.py
+	$(BIN)/python bench/triage.py
 	$(BIN)/python bench/web.py
 
 clean:
