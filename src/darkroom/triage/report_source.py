@@ -57,7 +57,7 @@ def _planned(row: Row[Any]) -> PlannedEvent:
     urgency = "urgent: " if data["urgent"] else ""
     return PlannedEvent(
         planned_for_utc=data["event_date"],
-        planned_for_local=f"{span} (written \u201c{data['date_text']}\u201d)",
+        planned_for_local=f"{span}, local calendar date (written \u201c{data['date_text']}\u201d)",
         description=f"{urgency}{categories}",
         provenance=Provenance(data["exhibit_ref"], data["file_id"], data["path"], data["locator"]),
     )
