@@ -3,11 +3,17 @@ in flight, one writer (the caller), and a dying process costs only the file it w
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, Protocol, TypeVar
 
 TaskT = TypeVar("TaskT")
 ExtraT = TypeVar("ExtraT")
@@ -55,7 +61,7 @@ def run_pool(
                 running[pool.submit(work, task)] = (task, extra)
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait_futures(running, return_when=FIRST_COMPLETED)
             broken: list[tuple[TaskT, ExtraT]] = []
             for future in done:
                 task, extra = running.pop(future)
@@ -84,3 +90,150 @@ def stop_now(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         worker.terminate()
+
+
+# -- streaming: a worker sends a task's results in parts while it works ---------------------------
+
+_PART = "part"
+_DONE = "done"
+PartT = TypeVar("PartT")
+_TaskT_contra = TypeVar("_TaskT_contra", contravariant=True)
+_ExtraT_contra = TypeVar("_ExtraT_contra", contravariant=True)
+_PartT_contra = TypeVar("_PartT_contra", contravariant=True)
+
+
+class StreamHandler(Protocol[_TaskT_contra, _ExtraT_contra, _PartT_contra, OutcomeT]):
+    """What `stream_pool` tells the caller, always on the calling thread and in each task's order."""
+
+    def part(self, task: _TaskT_contra, part: _PartT_contra, extra: _ExtraT_contra) -> None:
+        """One part a worker sent for `task` (parts of one task arrive in the order sent)."""
+
+    def done(self, task: _TaskT_contra, outcome: OutcomeT, extra: _ExtraT_contra) -> None:
+        """`task` finished; no part of it follows."""
+
+    def restart(self, task: _TaskT_contra, extra: _ExtraT_contra) -> None:
+        """The process running `task` died: forget its parts, it is run again from the start."""
+
+    def died(self, task: _TaskT_contra, reason: str) -> OutcomeT:
+        """The outcome of a task whose process died twice."""
+
+    def may_read(self, task: _TaskT_contra) -> bool:
+        """Whether to take more parts of `task` now (False holds its worker: back-pressure)."""
+
+
+def _serve(conn: Connection, work: Callable[[Any, Callable[[Any], None]], object]) -> None:
+    """A streaming worker: tasks in, parts and then an outcome out, until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends us
+
+    def send(part: Any) -> None:
+        conn.send((_PART, part))
+
+    while (task := conn.recv()) is not None:
+        conn.send((_DONE, work(task, send)))
+
+
+@dataclass(slots=True)
+class _Slot(Generic[TaskT, ExtraT]):
+    """One worker process with its own pipe, and the task it runs (None when idle)."""
+
+    process: BaseProcess
+    conn: Connection
+    task: tuple[TaskT, ExtraT] | None = None
+    retry: bool = False  # the task already killed one process
+
+
+def _start(work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT]) -> _Slot[TaskT, Any]:
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_serve, args=(theirs, work), daemon=True, name="darkroom-worker")
+    process.start()
+    theirs.close()  # the worker holds the only other end: its death reads as end-of-file here
+    return _Slot(process, ours)
+
+
+def stream_pool(
+    work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT],
+    tasks: Iterator[tuple[TaskT, ExtraT]],
+    workers: int,
+    handler: StreamHandler[TaskT, ExtraT, PartT, OutcomeT],
+) -> None:
+    """Run `work(task, send)` over `tasks` in worker processes, each with its own pipe, so the
+    caller stores a task's parts while the worker still produces them. A process that dies is
+    replaced and its task run once more from the start (`handler.restart`); dying twice fails it
+    (`handler.died`). Ctrl-C ends the workers at once."""
+    slots = [_start(work) for _ in range(max(1, workers))]
+    queued: list[tuple[TaskT, ExtraT, bool]] = []  # tasks to run again after a death
+    exhausted = False
+    try:
+        while True:
+            for slot in slots:
+                if slot.task is None and not exhausted:
+                    exhausted = not _assign(slot, tasks, queued)
+                elif slot.task is None and queued:
+                    _assign(slot, tasks, queued)
+            busy = [s for s in slots if s.task is not None]
+            if not busy:
+                return
+            readable = [s.conn for s in busy if s.task is not None and handler.may_read(s.task[0])]
+            for conn in wait(readable or [s.conn for s in busy]):
+                index = next(n for n, s in enumerate(slots) if s.conn is conn)
+                slots[index] = _receive(slots[index], work, handler, queued)
+    except KeyboardInterrupt:
+        for slot in slots:
+            slot.process.terminate()
+        raise
+    finally:
+        for slot in slots:
+            with contextlib.suppress(OSError):
+                slot.conn.send(None)
+            slot.conn.close()
+        for slot in slots:
+            slot.process.join(timeout=5)
+            if slot.process.is_alive():
+                slot.process.terminate()
+
+
+def _assign(slot: _Slot[TaskT, ExtraT], tasks: Iterator[tuple[TaskT, ExtraT]], queued: list[Any]) -> bool:
+    """Give an idle worker the next task (a retried one first); False when no task is left."""
+    if queued:
+        task, extra, retry = queued.pop(0)
+    else:
+        try:
+            task, extra = next(tasks)
+        except StopIteration:
+            return False
+        retry = False
+    slot.conn.send(task)
+    slot.task, slot.retry = (task, extra), retry
+    return True
+
+
+def _receive(
+    slot: _Slot[TaskT, ExtraT],
+    work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT],
+    handler: StreamHandler[TaskT, ExtraT, PartT, OutcomeT],
+    queued: list[tuple[TaskT, ExtraT, bool]],
+) -> _Slot[TaskT, ExtraT]:
+    """Take one message from a worker; a dead worker is replaced (the slot returned is its successor)."""
+    if slot.task is None:
+        msg = "a worker sent a message while idle"
+        raise RuntimeError(msg)
+    task, extra = slot.task
+    try:
+        kind, payload = slot.conn.recv()
+    except (EOFError, OSError):
+        slot.process.join(timeout=5)
+        reason = f"exit code {slot.process.exitcode}"
+        slot.conn.close()
+        handler.restart(task, extra)
+        if slot.retry:
+            handler.done(task, handler.died(task, reason), extra)
+        else:
+            queued.insert(0, (task, extra, True))
+        return _start(work)
+    if kind == _PART:
+        handler.part(task, payload, extra)
+    else:
+        slot.task = None
+        handler.done(task, payload, extra)
+    return slot
