@@ -103,7 +103,7 @@ _PartT_contra = TypeVar("_PartT_contra", contravariant=True)
 
 
 class StreamHandler(Protocol[_TaskT_contra, _ExtraT_contra, _PartT_contra, OutcomeT]):
-    """What `stream_pool` tells the caller, always on the calling thread and in each task's order."""
+    """What `StreamPool.run` tells the caller, always on the calling thread and in each task's order."""
 
     def part(self, task: _TaskT_contra, part: _PartT_contra, extra: _ExtraT_contra) -> None:
         """One part a worker sent for `task` (parts of one task arrive in the order sent)."""
@@ -121,9 +121,15 @@ class StreamHandler(Protocol[_TaskT_contra, _ExtraT_contra, _PartT_contra, Outco
         """Whether to take more parts of `task` now (False holds its worker: back-pressure)."""
 
 
-def _serve(conn: Connection, work: Callable[[Any, Callable[[Any], None]], object]) -> None:
-    """A streaming worker: tasks in, parts and then an outcome out, until told to stop."""
+def _serve(
+    conn: Connection,
+    work: Callable[[Any, Callable[[Any], None]], object],
+    prepare: Callable[[], object] | None,
+) -> None:
+    """A streaming worker: set up, then tasks in, parts and an outcome out, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends us
+    if prepare is not None:
+        prepare()
 
     def send(part: Any) -> None:
         conn.send((_PART, part))
@@ -140,57 +146,115 @@ class _Slot(Generic[TaskT, ExtraT]):
     conn: Connection
     task: tuple[TaskT, ExtraT] | None = None
     retry: bool = False  # the task already killed one process
+    served: bool = False  # it was given a task (else it may still be setting up)
 
 
-def _start(work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT]) -> _Slot[TaskT, Any]:
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    process = context.Process(target=_serve, args=(theirs, work), daemon=True, name="darkroom-worker")
-    process.start()
-    theirs.close()  # the worker holds the only other end: its death reads as end-of-file here
-    return _Slot(process, ours)
+class StreamPool(Generic[TaskT, PartT, OutcomeT]):
+    """Worker processes that run `work(task, send)`, each with its own pipe, so the caller stores a
+    task's parts while the worker still produces them. The processes start (and run `prepare`,
+    e.g. loading the parsers) as soon as the pool is made, while the caller sets up its tasks.
 
+    A process that dies is replaced and its task run once more from the start
+    (`handler.restart`); dying twice fails it (`handler.died`). Ctrl-C ends the workers at once."""
 
-def stream_pool(
-    work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT],
-    tasks: Iterator[tuple[TaskT, ExtraT]],
-    workers: int,
-    handler: StreamHandler[TaskT, ExtraT, PartT, OutcomeT],
-) -> None:
-    """Run `work(task, send)` over `tasks` in worker processes, each with its own pipe, so the
-    caller stores a task's parts while the worker still produces them. A process that dies is
-    replaced and its task run once more from the start (`handler.restart`); dying twice fails it
-    (`handler.died`). Ctrl-C ends the workers at once."""
-    slots = [_start(work) for _ in range(max(1, workers))]
-    queued: list[tuple[TaskT, ExtraT, bool]] = []  # tasks to run again after a death
-    exhausted = False
-    try:
-        while True:
+    def __init__(
+        self,
+        work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT],
+        workers: int,
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
+        self.work = work
+        self.prepare = prepare
+        self.slots: list[_Slot[TaskT, Any]] = [self._start() for _ in range(max(1, workers))]
+
+    def grow(self, workers: int) -> None:
+        """Start more workers, up to `workers` in all."""
+        self.slots.extend(self._start() for _ in range(workers - len(self.slots)))
+
+    def __enter__(self) -> StreamPool[TaskT, PartT, OutcomeT]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _start(self) -> _Slot[TaskT, Any]:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_serve, args=(theirs, self.work, self.prepare), daemon=True, name="darkroom-worker"
+        )
+        process.start()
+        theirs.close()  # the worker holds the only other end: its death reads as end-of-file here
+        return _Slot(process, ours)
+
+    def run(
+        self, tasks: Iterator[tuple[TaskT, ExtraT]], handler: StreamHandler[TaskT, ExtraT, PartT, OutcomeT]
+    ) -> None:
+        """Run every task; `handler` receives parts and outcomes on this thread."""
+        slots: list[_Slot[TaskT, ExtraT]] = self.slots
+        queued: list[tuple[TaskT, ExtraT, bool]] = []  # tasks to run again after a death
+        exhausted = False
+        try:
+            while True:
+                for slot in slots:
+                    if slot.task is None and (queued or not exhausted):
+                        exhausted = not _assign(slot, tasks, queued) or exhausted
+                busy = [s for s in slots if s.task is not None]
+                if not busy:
+                    return
+                readable = [s.conn for s in busy if s.task is not None and handler.may_read(s.task[0])]
+                for conn in wait(readable or [s.conn for s in busy]):
+                    index = next(n for n, s in enumerate(slots) if s.conn is conn)
+                    slots[index] = self._receive(slots[index], handler, queued)
+        except KeyboardInterrupt:
             for slot in slots:
-                if slot.task is None and not exhausted:
-                    exhausted = not _assign(slot, tasks, queued)
-                elif slot.task is None and queued:
-                    _assign(slot, tasks, queued)
-            busy = [s for s in slots if s.task is not None]
-            if not busy:
-                return
-            readable = [s.conn for s in busy if s.task is not None and handler.may_read(s.task[0])]
-            for conn in wait(readable or [s.conn for s in busy]):
-                index = next(n for n, s in enumerate(slots) if s.conn is conn)
-                slots[index] = _receive(slots[index], work, handler, queued)
-    except KeyboardInterrupt:
-        for slot in slots:
-            slot.process.terminate()
-        raise
-    finally:
-        for slot in slots:
-            with contextlib.suppress(OSError):
-                slot.conn.send(None)
+                slot.process.terminate()
+            raise
+
+    def close(self) -> None:
+        """Stop the workers: those that served are told to end, the others (still setting up) are ended."""
+        for slot in self.slots:
+            if slot.served:
+                with contextlib.suppress(OSError):
+                    slot.conn.send(None)
+            else:
+                slot.process.terminate()
             slot.conn.close()
-        for slot in slots:
+        for slot in self.slots:
             slot.process.join(timeout=5)
             if slot.process.is_alive():
                 slot.process.terminate()
+                slot.process.join()
+
+    def _receive(
+        self,
+        slot: _Slot[TaskT, ExtraT],
+        handler: StreamHandler[TaskT, ExtraT, PartT, OutcomeT],
+        queued: list[tuple[TaskT, ExtraT, bool]],
+    ) -> _Slot[TaskT, ExtraT]:
+        """Take one message from a worker; a dead worker is replaced (the slot returned is its successor)."""
+        if slot.task is None:
+            msg = "a worker sent a message while idle"
+            raise RuntimeError(msg)
+        task, extra = slot.task
+        try:
+            kind, payload = slot.conn.recv()
+        except (EOFError, OSError):
+            slot.process.join(timeout=5)
+            reason = f"exit code {slot.process.exitcode}"
+            slot.conn.close()
+            handler.restart(task, extra)
+            if slot.retry:
+                handler.done(task, handler.died(task, reason), extra)
+            else:
+                queued.insert(0, (task, extra, True))
+            return self._start()
+        if kind == _PART:
+            handler.part(task, payload, extra)
+        else:
+            slot.task = None
+            handler.done(task, payload, extra)
+        return slot
 
 
 def _assign(slot: _Slot[TaskT, ExtraT], tasks: Iterator[tuple[TaskT, ExtraT]], queued: list[Any]) -> bool:
@@ -204,36 +268,5 @@ def _assign(slot: _Slot[TaskT, ExtraT], tasks: Iterator[tuple[TaskT, ExtraT]], q
             return False
         retry = False
     slot.conn.send(task)
-    slot.task, slot.retry = (task, extra), retry
+    slot.task, slot.retry, slot.served = (task, extra), retry, True
     return True
-
-
-def _receive(
-    slot: _Slot[TaskT, ExtraT],
-    work: Callable[[TaskT, Callable[[PartT], None]], OutcomeT],
-    handler: StreamHandler[TaskT, ExtraT, PartT, OutcomeT],
-    queued: list[tuple[TaskT, ExtraT, bool]],
-) -> _Slot[TaskT, ExtraT]:
-    """Take one message from a worker; a dead worker is replaced (the slot returned is its successor)."""
-    if slot.task is None:
-        msg = "a worker sent a message while idle"
-        raise RuntimeError(msg)
-    task, extra = slot.task
-    try:
-        kind, payload = slot.conn.recv()
-    except (EOFError, OSError):
-        slot.process.join(timeout=5)
-        reason = f"exit code {slot.process.exitcode}"
-        slot.conn.close()
-        handler.restart(task, extra)
-        if slot.retry:
-            handler.done(task, handler.died(task, reason), extra)
-        else:
-            queued.insert(0, (task, extra, True))
-        return _start(work)
-    if kind == _PART:
-        handler.part(task, payload, extra)
-    else:
-        slot.task = None
-        handler.done(task, payload, extra)
-    return slot

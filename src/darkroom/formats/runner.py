@@ -36,7 +36,7 @@ from darkroom.formats.coverage import (
 )
 from darkroom.formats.registry import load_parsers
 from darkroom.formats.stream import MessageChunk
-from darkroom.formats.worker import ParseOutcome, ParseTask, Part, parse_file
+from darkroom.formats.worker import ParseOutcome, ParseTask, Part, parse_file, prepare_worker
 from darkroom.identifiers.stage import (
     IdentifierIds,
     Occurrence,
@@ -47,7 +47,7 @@ from darkroom.identifiers.stage import (
 from darkroom.store import CaseStore, schema
 from darkroom.store.records import FileSource, FileWrite, RecordWriter, forget_file
 from darkroom.timeutil import to_iso, utc_now
-from darkroom.workers import stream_pool
+from darkroom.workers import StreamPool
 
 # Records of other files held in memory while one file is written; past it their workers wait.
 BUFFERED_RECORDS = 200_000
@@ -296,6 +296,36 @@ def process_case(
     on_file: Callable[[ParseOutcome], None] | None = None,
 ) -> ProcessSummary:
     """Parse every file that needs it; returns the case's coverage by status and format."""
+    # One worker starts loading the parsers now, while this process does the same and lists the
+    # work; more join when there is more than one file.
+    with StreamPool(parse_file, 1, prepare_worker) as pool:
+        summary = _parse_files(store, actor, pool, workers, on_start, on_file)
+    with store.write() as conn:
+        mark_companions(conn)
+    files_read, occurrences = run_identifier_stage(store)
+    summary.identifier_files += files_read
+    summary.identifier_occurrences += occurrences
+    summary.by_status, summary.by_format = coverage(store)
+    with store.write() as conn:
+        details = {
+            "processed": summary.processed,
+            "by_status": summary.by_status,
+            "by_format": summary.by_format,
+            "identifier_occurrences": summary.identifier_occurrences,
+        }
+        audit.append(conn, actor, "process.run", "case", details)
+    return summary
+
+
+def _parse_files(
+    store: CaseStore,
+    actor: str,
+    pool: StreamPool[ParseTask, Part, ParseOutcome],
+    workers: int | None,
+    on_start: Callable[[int], None] | None,
+    on_file: Callable[[ParseOutcome], None] | None,
+) -> ProcessSummary:
+    """The files that need a parser, through the pool, each stored as its parts arrive."""
     parsers = load_parsers()
     versions = {p.name: p.version for p in parsers}
     signature = registry_signature(parsers)
@@ -315,8 +345,8 @@ def process_case(
     storer = _Storer(store, signature, summary, on_file)
     gc.disable()  # receiving and writing millions of records; collected once at the end
     try:
-        if tasks:
-            stream_pool(parse_file, iter(tasks), _worker_count(workers, len(tasks)), storer)
+        pool.grow(_worker_count(workers, len(tasks)))
+        pool.run(iter(tasks), storer)
     except KeyboardInterrupt as err:
         storer.abandon()
         with store.write() as conn:
@@ -330,20 +360,6 @@ def process_case(
         storer.abandon()
         gc.enable()
         gc.collect()
-    with store.write() as conn:
-        mark_companions(conn)
-    files_read, occurrences = run_identifier_stage(store)
-    summary.identifier_files += files_read
-    summary.identifier_occurrences += occurrences
-    summary.by_status, summary.by_format = coverage(store)
-    with store.write() as conn:
-        details = {
-            "processed": summary.processed,
-            "by_status": summary.by_status,
-            "by_format": summary.by_format,
-            "identifier_occurrences": summary.identifier_occurrences,
-        }
-        audit.append(conn, actor, "process.run", "case", details)
     return summary
 
 

@@ -6,6 +6,7 @@ while it parses (messages in columns, with the identifiers in their bodies).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -67,6 +68,12 @@ def _parsers() -> list[Parser]:
     if _worker_parsers is None:
         _worker_parsers = load_parsers()
     return _worker_parsers
+
+
+def prepare_worker() -> None:
+    """Load the parsers before the first file comes (a broken registry fails that file instead)."""
+    with contextlib.suppress(Exception):
+        _parsers()
 
 
 def _read_head(location: Location, spool_dir: Path) -> bytes:

@@ -220,7 +220,11 @@ class FileWrite:
         conn = self.conn
         before = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM messages").scalar_one()
         # Straight to the driver, which reads the rows from the iterator: no list of a million tuples.
-        conn.connection.driver_connection.executemany(INSERT_MESSAGE, rows)
+        driver = conn.connection.driver_connection
+        if driver is None:
+            msg = "the connection has no driver connection"
+            raise RuntimeError(msg)
+        driver.executemany(INSERT_MESSAGE, rows)
         after = conn.exec_driver_sql("SELECT MAX(id) FROM messages").scalar_one()
         if after - before != count:
             msg = f"message ids are not contiguous ({before}..{after} for {count} rows)"
