@@ -231,6 +231,7 @@ class _Storer:
         current, self.current = self.current, None
         if current is not None:
             current.transaction.__exit__(_Discarded, _Discarded(), None)
+            self.writer.rolled_back()
 
     def _close(self, outcome: ParseOutcome) -> None:
         """The file's status (and, when parsed, its links and identifiers); one commit."""
@@ -270,6 +271,7 @@ class _Storer:
             )
         self.current = None
         current.transaction.__exit__(None, None, None)
+        self.writer.committed()
         self.summary.processed += 1
         if self.on_file:
             self.on_file(outcome)

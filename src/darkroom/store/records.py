@@ -76,6 +76,17 @@ class RecordWriter:
     def __init__(self, region: str) -> None:
         self.region = region
         self._account_ids: dict[tuple[str, str], int] = {}  # (platform, handle as written) -> id
+        self._uncommitted: list[tuple[str, str]] = []  # accounts created in the open transaction
+
+    def committed(self) -> None:
+        """The file's transaction committed: the accounts it created exist for good."""
+        self._uncommitted.clear()
+
+    def rolled_back(self) -> None:
+        """The file's transaction rolled back: forget the ids of the accounts it had created."""
+        for key in self._uncommitted:
+            self._account_ids.pop(key, None)
+        self._uncommitted.clear()
 
     def open_file(self, conn: Connection, source: FileSource) -> FileWrite:
         """Start writing one file's records (in the caller's transaction)."""
@@ -102,6 +113,7 @@ class RecordWriter:
         if account_id is None:
             account_id = self._lookup_or_create(conn, AccountRef(platform, handle))
             self._account_ids[(platform, handle)] = account_id
+            self._uncommitted.append((platform, handle))
         return account_id
 
     def _lookup_or_create(self, conn: Connection, ref: AccountRef) -> int:
