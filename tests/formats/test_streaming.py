@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,30 @@ def test_the_writer_places_chunks_links_across_them_and_notes_what_it_cannot_pla
     assert rows[0][1] == ids["line 3"]
     assert names == [("Person 0", "line 4"), ("Person 1", "line 1")]
     assert CHUNK_MESSAGES > 4  # the chunks above were cut by hand
+
+
+def test_first_and_last_seen_come_from_the_placed_messages_of_every_chunk(tmp_path: Path) -> None:
+    store = _case_with_a_file(tmp_path / "case")
+    kari = AccountRef("notes", "kari", "Kari")
+    times = {n: datetime(2025, 1, n, 12, 0, tzinfo=UTC) for n in range(1, 6)}
+    with store.write() as conn:
+        file_write = RecordWriter("NO").open_file(conn, FileSource(1, 1))
+        file_write.add_records([ParsedConversation("c", "notes", "notes", False, "line 0")])
+        for days in (((3, "c"), (2, "c")), ((4, "c"), (5, "nowhere"), (1, "c"))):
+            builder = ChunkBuilder(None)
+            for day, conversation in days:
+                raw = f"day {day}"
+                builder.add(
+                    ParsedMessage(conversation, kari, times[day], raw, None, "x", MessageKind.TEXT, raw)
+                )
+            chunk = builder.take()
+            assert chunk is not None
+            file_write.add_messages(chunk)
+        file_write.finish()
+        seen = conn.exec_driver_sql("SELECT first_seen_utc, last_seen_utc FROM accounts").one()
+    store.close()
+    # day 5 was in a conversation the file never named: not placed, so not seen
+    assert tuple(seen) == (
+        times[1].isoformat(timespec="microseconds"),
+        times[4].isoformat(timespec="microseconds"),
+    )

@@ -42,9 +42,21 @@ class MessageChunk:
     keys: dict[int, str] = field(default_factory=dict)
     parent_keys: dict[int, str] = field(default_factory=dict)
     finds: list[MessageFind] | None = None  # identifiers in the bodies; None when not read
+    # sender index -> earliest and latest time of its timed messages here (for first/last seen)
+    sender_times: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.body)
+
+    def note_time(self, sender: int, sent_at_utc: str) -> None:
+        """Widen the sender's earliest/latest time in this chunk (ISO UTC text sorts by time)."""
+        seen = self.sender_times.get(sender)
+        if seen is None:
+            self.sender_times[sender] = (sent_at_utc, sent_at_utc)
+        elif sent_at_utc < seen[0]:
+            self.sender_times[sender] = (sent_at_utc, seen[1])
+        elif sent_at_utc > seen[1]:
+            self.sender_times[sender] = (seen[0], sent_at_utc)
 
     def select(self, indexes: list[int]) -> MessageChunk:
         """The chunk of only the messages at `indexes` (in order), senders and finds renumbered."""
@@ -67,6 +79,10 @@ class MessageChunk:
             picked.finds = [
                 (position[n], kind, value, raw) for n, kind, value, raw in self.finds if n in position
             ]
+        for n, sender in enumerate(picked.sender_index):
+            sent_at = picked.sent_at_utc[n]
+            if sender >= 0 and sent_at is not None:
+                picked.note_time(sender, sent_at)
         return picked
 
 
@@ -84,15 +100,17 @@ class ChunkBuilder:
         chunk = self.chunk
         n = len(chunk.body)
         sender = message.sender
-        chunk.sender_index.append(-1 if sender is None else self._sender_index(sender))
+        index = -1 if sender is None else self._sender_index(sender)
+        chunk.sender_index.append(index)
         chunk.conversation_keys.append(message.conversation_key)
         sent_at = message.sent_at
         if sent_at is None:
             chunk.sent_at_utc.append(None)
-        elif sent_at.tzinfo is UTC:  # what parsers give: the same text as to_iso, at half the cost
-            chunk.sent_at_utc.append(sent_at.isoformat("T", "microseconds"))
-        else:
-            chunk.sent_at_utc.append(to_iso(sent_at))
+        else:  # what parsers give is UTC: the same text as to_iso, at half the cost
+            text = sent_at.isoformat("T", "microseconds") if sent_at.tzinfo is UTC else to_iso(sent_at)
+            chunk.sent_at_utc.append(text)
+            if index >= 0:
+                chunk.note_time(index, text)
         chunk.sent_at_raw.append(message.sent_at_raw)
         chunk.assumed_zone.append(message.assumed_zone)
         chunk.body.append(message.body)

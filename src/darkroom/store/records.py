@@ -140,7 +140,7 @@ class FileWrite:
         self.names: dict[tuple[int, str], str] = {}  # (account, display name) -> first locator
         self.ids_by_key: dict[str, int] = {}
         self.parent_links: list[tuple[int, str, str]] = []  # child id, parent key, child locator
-        self.message_ids: tuple[int, int] | None = None  # first and last message id of the file
+        self.seen: dict[int, tuple[str, str]] = {}  # sender account -> first and last time here
         self.occurrences: list[MessageOccurrence] = []
 
     def account_id(self, ref: AccountRef | SenderTuple, locator: str) -> int:
@@ -204,8 +204,14 @@ class FileWrite:
         )
         first_id = self._insert_messages(rows, len(chunk))
         last_id = first_id + len(chunk) - 1
-        self.message_ids = (self.message_ids[0] if self.message_ids else first_id, last_id)
         self.counts.messages += len(chunk)
+        for n, (first, last) in chunk.sender_times.items():
+            account = sender_ids[n]
+            if account is not None:
+                known = self.seen.get(account)
+                self.seen[account] = (
+                    (first, last) if known is None else (min(known[0], first), max(known[1], last))
+                )
         self.conn.exec_driver_sql(
             "INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE id BETWEEN ? AND ?",
             (first_id, last_id),
@@ -284,24 +290,13 @@ class FileWrite:
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(a, name, source.exhibit_id, source.file_id, loc) for (a, name), loc in self.names.items()],
             )
-        if self.message_ids is not None:
-            self._dates(*self.message_ids)
+        if self.seen:  # widen first/last seen of the file's senders
+            conn.exec_driver_sql(
+                "UPDATE accounts SET first_seen_utc = MIN(COALESCE(first_seen_utc, ?1), ?1), "
+                "last_seen_utc = MAX(COALESCE(last_seen_utc, ?2), ?2) WHERE id = ?3",
+                [(first, last, account) for account, (first, last) in self.seen.items()],
+            )
         return self.counts
-
-    def _dates(self, first_id: int, last_id: int) -> None:
-        """Widen first/last seen of the file's senders (its messages are ids first_id … last_id)."""
-        self.conn.execute(
-            text(
-                "UPDATE accounts SET "
-                "first_seen_utc = MIN(COALESCE(first_seen_utc, s.first), s.first), "
-                "last_seen_utc = MAX(COALESCE(last_seen_utc, s.last), s.last) "
-                "FROM (SELECT sender_account_id AS id, MIN(sent_at_utc) AS first, "
-                "      MAX(sent_at_utc) AS last FROM messages "
-                "      WHERE id BETWEEN :a AND :b AND sent_at_utc IS NOT NULL GROUP BY sender_account_id) s "
-                "WHERE accounts.id = s.id"
-            ),
-            {"a": first_id, "b": last_id},
-        )
 
     def _conversation(self, record: ParsedConversation) -> int:
         source = self.source
