@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from darkroom.formats.base import AccountRef, ParsedAccount, ParsedConversation, ParsedMessage
+from darkroom.formats.runner import STREAM_FROM_RECORDS
 from darkroom.formats.stream import CHUNK_MESSAGES, ChunkBuilder
 from darkroom.model import MessageKind
 from darkroom.store import CaseStore
 from darkroom.store.records import FileSource, RecordWriter
 from tests.conftest import add_args
 
-MESSAGES = 25_000  # more than two chunks
+MESSAGES = 25_000  # more than two chunks, and past the point where the writer stores as they come
 PLUGIN = '''
 from __future__ import annotations
 import os
@@ -45,9 +46,9 @@ class Notes:
         yield ParsedConversation("c", "notes", "notes", False, "line 1")
         people = [AccountRef("notes", f"person{n}", f"Person {n}") for n in range(3)]
         for n in range(MESSAGES):
-            if n == 15_000 and kind == b"BREAK":
+            if n == 22_000 and kind == b"BREAK":  # after the writer began to store it
                 raise ValueError("the notes end in garbage")
-            if n == 15_000 and kind == b"DIEONCE":
+            if n == 22_000 and kind == b"DIEONCE":
                 marker = Path(os.environ["NOTES_MARKERS"]) / path.name
                 if not marker.exists():
                     marker.touch()
@@ -89,6 +90,7 @@ def _occurrences(db: sqlite3.Connection) -> list[tuple[object, ...]]:
 
 @pytest.mark.slow
 def test_streamed_files_are_stored_whole_or_not_at_all(case_dir: Path, tmp_path: Path) -> None:
+    assert STREAM_FROM_RECORDS < 22_000 < MESSAGES  # the failures come after the writer began
     source = tmp_path / "phone"
     source.mkdir()
     (source / "a.notes").write_bytes(b"NOTES fine")

@@ -51,6 +51,8 @@ from darkroom.workers import StreamPool
 
 # Records of other files held in memory while one file is written; past it their workers wait.
 BUFFERED_RECORDS = 200_000
+# A file is written as its parts come once it has sent this many records (else once it is parsed).
+STREAM_FROM_RECORDS = 20_000
 
 
 class ProcessInterrupted(DarkroomError):
@@ -155,8 +157,6 @@ class _Storer:
     # -- the stream ---------------------------------------------------------------------------
 
     def part(self, task: ParseTask, part: Part, rerun: bool) -> None:
-        if self.current is None and not self.waiting:
-            self._open(task, rerun)
         if self.current is not None and self.current.task.file_id == task.file_id:
             self._feed(part)
             return
@@ -164,6 +164,7 @@ class _Storer:
         waiting.parts.append(part)
         waiting.records += len(part)
         self.buffered += len(part)
+        self._drain()
 
     def done(self, task: ParseTask, outcome: ParseOutcome, rerun: bool) -> None:
         if self.current is not None and self.current.task.file_id == task.file_id:
@@ -197,13 +198,26 @@ class _Storer:
     # -- writing ------------------------------------------------------------------------------
 
     def _drain(self) -> None:
-        """While no file is being written, write the next one that waited (in arrival order)."""
-        while self.current is None and self.waiting:
-            waiting = self.waiting.pop(next(iter(self.waiting)))
+        """While no file is being written, write the next one ready (in arrival order): a parsed file,
+        or a large one still being parsed, which is then written as its parts come. (A small file is
+        written once parsed, so the write lock is held only briefly for it.)"""
+        while self.current is None:
+            ready = next(
+                (
+                    w
+                    for w in self.waiting.values()
+                    if w.outcome is not None or w.records >= STREAM_FROM_RECORDS
+                ),
+                None,
+            )
+            if ready is None:
+                return
+            waiting = self.waiting.pop(ready.task.file_id)
             self.buffered -= waiting.records
             self._open(waiting.task, waiting.rerun)
-            for part in waiting.parts:
-                self._feed(part)
+            if waiting.outcome is None or waiting.outcome.status == "parsed":
+                for part in waiting.parts:  # (what a failed parse sent is never written)
+                    self._feed(part)
             if waiting.outcome is not None:
                 self._close(waiting.outcome)
 
