@@ -212,9 +212,10 @@ class StreamPool(Generic[TaskT, PartT, OutcomeT]):
             raise
 
     def close(self) -> None:
-        """Stop the workers: those that served are told to end, the others (still setting up) are ended."""
+        """Stop the workers: idle ones that served are told to end; the others (still setting up, or
+        busy with a task the caller gave up on after an error) are ended."""
         for slot in self.slots:
-            if slot.served:
+            if slot.served and slot.task is None:
                 with contextlib.suppress(OSError):
                     slot.conn.send(None)
             else:

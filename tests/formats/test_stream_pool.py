@@ -4,8 +4,11 @@ its task run once more from the start (its parts forgotten), and dying twice fai
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from darkroom.workers import StreamPool
 
@@ -103,3 +106,22 @@ def test_a_held_task_is_read_once_the_others_are_done() -> None:
     kinds = [(e[0], e[1]) for e in recorder.events]
     assert kinds.index(("done", "b")) < kinds.index(("part", "a"))  # back-pressure held a's parts
     assert kinds.count(("part", "a")) == 3
+
+
+def _flood(task: Task, send: Callable[[bytes], None]) -> str:
+    """Parts enough to fill the pipe, so the worker blocks until someone reads."""
+    for _ in range(task[1]):
+        send(b"x" * 65536)
+    return "flooded"
+
+
+class _Failing(_Recorder):
+    def part(self, task: Task, part: object, extra: str) -> None:
+        raise RuntimeError("the writer failed")
+
+
+def test_a_writer_error_ends_busy_workers_at_once() -> None:
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="the writer failed"), StreamPool(_flood, 1) as pool:
+        pool.run(iter([(("a", 1000, ""), "x")]), _Failing())
+    assert time.monotonic() - started < 4  # not left to time out, blocked on a full pipe
