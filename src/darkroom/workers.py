@@ -96,6 +96,7 @@ def stop_now(pool: ProcessPoolExecutor) -> None:
 
 _PART = "part"
 _DONE = "done"
+_READY = "ready"
 PartT = TypeVar("PartT")
 _TaskT_contra = TypeVar("_TaskT_contra", contravariant=True)
 _ExtraT_contra = TypeVar("_ExtraT_contra", contravariant=True)
@@ -126,10 +127,10 @@ def _serve(
     work: Callable[[Any, Callable[[Any], None]], object],
     prepare: Callable[[], object] | None,
 ) -> None:
-    """A streaming worker: set up, then tasks in, parts and an outcome out, until told to stop."""
+    """A streaming worker: set up (and say what `prepare` gave), then tasks in, parts and an outcome
+    out, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends us
-    if prepare is not None:
-        prepare()
+    conn.send((_READY, prepare() if prepare is not None else None))
 
     def send(part: Any) -> None:
         conn.send((_PART, part))
@@ -147,6 +148,7 @@ class _Slot(Generic[TaskT, ExtraT]):
     task: tuple[TaskT, ExtraT] | None = None
     retry: bool = False  # the task already killed one process
     served: bool = False  # it was given a task (else it may still be setting up)
+    ready: tuple[object] | None = None  # what its `prepare` returned, once read
 
 
 class StreamPool(Generic[TaskT, PartT, OutcomeT]):
@@ -166,6 +168,22 @@ class StreamPool(Generic[TaskT, PartT, OutcomeT]):
         self.work = work
         self.prepare = prepare
         self.slots: list[_Slot[TaskT, Any]] = [self._start() for _ in range(max(1, workers))]
+
+    def prepared(self) -> object:
+        """What the first worker's `prepare` returned (waits for it): the caller can learn there
+        what the workers know instead of working it out itself."""
+        slot = self.slots[0]
+        if slot.ready is None:
+            try:
+                kind, value = slot.conn.recv()
+            except (EOFError, OSError) as err:
+                msg = f"the first worker died while setting up (exit code {slot.process.exitcode})"
+                raise RuntimeError(msg) from err
+            if kind != _READY:
+                msg = f"the first worker sent {kind!r} before it was ready"
+                raise RuntimeError(msg)
+            slot.ready = (value,)
+        return slot.ready[0]
 
     def grow(self, workers: int) -> None:
         """Start more workers, up to `workers` in all."""
@@ -250,7 +268,9 @@ class StreamPool(Generic[TaskT, PartT, OutcomeT]):
             else:
                 queued.insert(0, (task, extra, True))
             return self._start()
-        if kind == _PART:
+        if kind == _READY:
+            slot.ready = (payload,)
+        elif kind == _PART:
             handler.part(task, payload, extra)
         else:
             slot.task = None

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, insert, select
 
@@ -25,6 +25,7 @@ from darkroom.errors import DarkroomError
 from darkroom.evidence import audit
 from darkroom.evidence.archives import Location
 from darkroom.evidence.intake import location_of
+from darkroom.formats.base import Parser
 from darkroom.formats.coverage import (
     candidates,
     coverage,
@@ -36,7 +37,14 @@ from darkroom.formats.coverage import (
 )
 from darkroom.formats.registry import load_parsers
 from darkroom.formats.stream import MessageChunk
-from darkroom.formats.worker import ParseOutcome, ParseTask, Part, parse_file, prepare_worker
+from darkroom.formats.worker import (
+    ParseOutcome,
+    ParseTask,
+    Part,
+    RegistryFacts,
+    parse_file,
+    prepare_worker,
+)
 from darkroom.identifiers.stage import (
     IdentifierIds,
     Occurrence,
@@ -342,16 +350,15 @@ def _parse_files(
     on_file: Callable[[ParseOutcome], None] | None,
 ) -> ProcessSummary:
     """The files that need a parser, through the pool, each stored as its parts arrive."""
-    parsers = load_parsers()
-    versions = {p.name: p.version for p in parsers}
-    signature = registry_signature(parsers)
+    facts, signature = _registry_facts(pool)
+    versions = facts.versions
     info = store.info()
     with store.write() as conn:
         mark_archives(conn)
         mark_unreadable(conn)
     with store.read() as conn:
         picked = candidates(conn, versions, signature)
-    if not any(getattr(parser, "reads_media", False) for parser in parsers):
+    if not facts.reads_media:
         picked = leave_media_out(store, picked, signature)
     with store.read() as conn:
         tasks = [(_task(conn, store, row, info.region, info.timezone), rerun) for row, rerun in picked]
@@ -377,6 +384,27 @@ def _parse_files(
         gc.enable()
         gc.collect()
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    """A parser as `registry_signature` reads it: its name and version."""
+
+    name: str
+    version: str
+
+
+def _registry_facts(pool: StreamPool[ParseTask, Part, ParseOutcome]) -> tuple[RegistryFacts, str]:
+    """The parsers' names and versions (and the registry's signature), from the first worker, which
+    loads them anyway: this process need not import every parser too. A broken registry is loaded
+    here, to report its error."""
+    facts = pool.prepared()
+    if not isinstance(facts, RegistryFacts):
+        parsers = load_parsers()  # raises the registry's error
+        versions = {p.name: p.version for p in parsers}
+        facts = RegistryFacts(versions, any(getattr(p, "reads_media", False) for p in parsers))
+    named = [_Registered(name, version) for name, version in facts.versions.items()]
+    return facts, registry_signature(cast("list[Parser]", named))  # it reads only .name and .version
 
 
 def _worker_count(workers: int | None, tasks: int) -> int:

@@ -6,7 +6,6 @@ while it parses (messages in columns, with the identifiers in their bodies).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import shutil
@@ -70,10 +69,24 @@ def _parsers() -> list[Parser]:
     return _worker_parsers
 
 
-def prepare_worker() -> None:
-    """Load the parsers before the first file comes (a broken registry fails that file instead)."""
-    with contextlib.suppress(Exception):
-        _parsers()
+@dataclass(frozen=True, slots=True)
+class RegistryFacts:
+    """What the writer needs to know of the registered parsers: name -> version (in registry order)
+    and whether one reads pictures and videos."""
+
+    versions: dict[str, str]
+    reads_media: bool
+
+
+def prepare_worker() -> RegistryFacts | None:
+    """Load the parsers before the first file comes, and tell the writer about them (None when the
+    registry is broken: the writer loads it itself, to report the error)."""
+    try:
+        parsers = _parsers()
+    except Exception:  # noqa: BLE001 - reported by the writer's own load
+        return None
+    versions = {p.name: p.version for p in parsers}
+    return RegistryFacts(versions, any(getattr(p, "reads_media", False) for p in parsers))
 
 
 def _read_head(location: Location, spool_dir: Path) -> bytes:
