@@ -7,9 +7,11 @@ import random
 
 import magic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
-from darkroom.evidence.filetype import archive_kind, mime_of
+from darkroom.evidence.filetype import archive_kind, may_be_text, mime_of
 
 _WORDS = [
     "the",
@@ -69,3 +71,49 @@ def test_empty_and_archives() -> None:
     assert archive_kind("application/zip") == "zip"
     assert archive_kind("application/gzip") == "tar"
     assert archive_kind("text/plain") is None
+
+
+def _quick(head: bytes) -> str:
+    quick = magic.Magic(mime=True)
+    quick.flags |= 0x004000 | 0x200000  # the quick pass's flags (no soft magic, no encoding check)
+    magic.magic_setflags(quick.cookie, quick.flags)
+    return str(quick.from_buffer(head))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(sorted(SAMPLES)),
+    st.integers(min_value=1, max_value=4096),
+    st.integers(min_value=0, max_value=4096),
+    st.binary(max_size=8),
+)
+def test_a_nul_byte_means_binary_to_the_quick_pass(name: str, size: int, at: int, noise: bytes) -> None:
+    # Any head with a NUL byte before other bytes (and no UTF-16/32 byte-order mark in front) is one
+    # the quick pass never calls text, so `mime_of` may skip it: the type recorded stays libmagic's.
+    head = SAMPLES[name][:size]
+    head = head[:at] + b"\x00" + noise + head[at:]
+    if not may_be_text(head):
+        assert not _quick(head).startswith("text/")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "plain words in utf-16".encode("utf-16"),  # with its BOM: text, and read as such
+        "plain words in utf-16".encode("utf-16-le"),  # no BOM: libmagic calls it binary
+        "plain words".encode("utf-32"),
+        b"\x00" + SAMPLES["plain"][:2000],
+        SAMPLES["json"][:500] + b"\x00",  # trailing NULs: libmagic ignores them, so may we not
+        SAMPLES["csv"][:1000] + b"\x00\x00",
+        SAMPLES["html"][:700] + b"\x00 and on",
+        b"\x00" * 300,
+    ],
+)
+def test_wide_text_and_late_nuls_type_as_libmagic_does(head: bytes) -> None:
+    expected_quick_text = _quick(head).startswith("text/")
+    expected = magic.Magic(mime=True).from_buffer(head[:1024] if expected_quick_text else head)
+    assert mime_of(head) == expected
+    if not may_be_text(head):
+        assert not expected_quick_text
+    assert may_be_text(SAMPLES["json"][:500] + b"\x00")
+    assert not may_be_text(SAMPLES["html"][:700] + b"\x00 and on")

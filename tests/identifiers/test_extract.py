@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from darkroom.identifiers import onion
-from darkroom.identifiers.extract import Found, extract
+from darkroom.identifiers.extract import _MAY_HOLD_MORE, Found, _may_hold_more, extract
 from darkroom.model import IdentifierKind as K
 
 GENESIS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
@@ -125,3 +125,18 @@ def test_hits_are_ordered_exact_and_overlap_only_by_nesting(pieces: list[str], s
             outer, inner = (a, b) if a.end - a.start >= b.end - b.start else (b, a)
             assert outer.kind in (K.URL, K.EMAIL) and inner.kind != K.PHONE
             assert outer.start <= inner.start and inner.end <= outer.end
+
+
+_GATE_WORDS = st.sampled_from(["www", "WwW", "dot", "DOT", "onion", "OnIoN", "on", "do", "ww", "x", " "])
+
+
+@given(st.lists(st.one_of(_GATE_WORDS, st.text(max_size=6)), max_size=8).map("".join))
+def test_the_cheap_gate_agrees_with_the_regex(text: str) -> None:
+    # The gate that lets most chat lines skip the finders must say exactly what the regex says,
+    # also beyond ASCII (the dotless ı, the Kelvin sign fold differently from str.lower).
+    assert _may_hold_more(text) == (_MAY_HOLD_MORE.search(text) is not None)
+
+
+def test_the_cheap_gate_on_folding_letters() -> None:
+    for text in ("onıon", "wWw", "\u212aey dot", "plain words", "ÆØÅ dot", "ÆØÅ only"):
+        assert _may_hold_more(text) == (_MAY_HOLD_MORE.search(text) is not None), text

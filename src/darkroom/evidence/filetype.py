@@ -28,6 +28,7 @@ TAR_TYPES = frozenset(
     }
 )
 TEXT_HEAD_BYTES = 1024
+_WIDE_TEXT_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-16 LE/BE (and UTF-32), UTF-32 BE
 
 # Flags from magic.h that python-magic does not export.
 _NO_CHECK_SOFT = 0x004000
@@ -57,9 +58,17 @@ def mime_of(head: bytes) -> str:
     if not head:
         return "inode/x-empty"
     quick, full = _detectors()
-    if str(quick.from_buffer(head)).startswith("text/"):
+    if may_be_text(head) and str(quick.from_buffer(head)).startswith("text/"):
         head = head[:TEXT_HEAD_BYTES]
     return str(full.from_buffer(head))
+
+
+def may_be_text(head: bytes) -> bool:
+    """False when libmagic's quick pass could only call `head` binary: its encoding tests read a NUL
+    byte before other bytes as binary in every encoding but UTF-16/32, which it takes only after a
+    byte-order mark (trailing NULs it ignores). Most binary files (JPEG, PNG, SQLite, video) hold a
+    NUL early, and skip the quick pass."""
+    return b"\x00" not in head.rstrip(b"\x00") or head.startswith(_WIDE_TEXT_BOMS)
 
 
 def archive_kind(mime_type: str | None) -> ArchiveKind | None:

@@ -11,6 +11,8 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -52,32 +54,75 @@ class IntakeResult:
     manifest_sha256: str
 
 
+FILE_COLUMNS = (
+    "exhibit_id",
+    "container_id",
+    "path",
+    "display_path",
+    "entry_kind",
+    "size",
+    "md5",
+    "sha1",
+    "sha256",
+    "mime_type",
+    "mtime_utc",
+    "atime_utc",
+    "ctime_utc",
+    "time_zone_assumed",
+    "mode",
+    "symlink_target",
+    "is_archive",
+    "archive_status",
+    "archive_error",
+    "read_error",
+    "recorded_at_utc",
+)
+_ONE_FILE_ROW = f"({', '.join('?' * len(FILE_COLUMNS))})"
+_PENDING = ArchiveStatus.PENDING.value
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """`to_iso`, without its conversion and keyword parsing for the UTC times the scan gives."""
+    if moment is None:
+        return None
+    return moment.isoformat("T", "microseconds") if moment.tzinfo is UTC else to_iso(moment)
+
+
+def file_values(rec: FileRecord, recorded_at_utc: str) -> tuple[object, ...]:
+    """The `files` row of one record, in FILE_COLUMNS order (the hot path's form)."""
+    digests = rec.digests
+    return (
+        rec.exhibit_id,
+        rec.container_id,
+        rec.path,
+        rec.display_path,
+        rec.entry_kind.value,
+        rec.size,
+        digests.md5_hex if digests else None,
+        digests.sha1_hex if digests else None,
+        digests.sha256_hex if digests else None,
+        rec.mime_type,
+        _iso(rec.mtime),
+        _iso(rec.atime),
+        _iso(rec.ctime),
+        rec.time_zone_assumed,
+        rec.mode,
+        rec.symlink_target,
+        int(rec.is_archive),
+        _PENDING if rec.is_archive else None,
+        None,
+        rec.read_error,
+        recorded_at_utc,
+    )
+
+
 def file_row(rec: FileRecord, recorded_at_utc: str) -> dict[str, Any]:
     """The `files` row of one record."""
-    digests = rec.digests
-    return {
-        "exhibit_id": rec.exhibit_id,
-        "container_id": rec.container_id,
-        "path": rec.path,
-        "display_path": rec.display_path,
-        "entry_kind": rec.entry_kind.value,
-        "size": rec.size,
-        "md5": digests.md5_hex if digests else None,
-        "sha1": digests.sha1_hex if digests else None,
-        "sha256": digests.sha256_hex if digests else None,
-        "mime_type": rec.mime_type,
-        "mtime_utc": to_iso(rec.mtime) if rec.mtime else None,
-        "atime_utc": to_iso(rec.atime) if rec.atime else None,
-        "ctime_utc": to_iso(rec.ctime) if rec.ctime else None,
-        "time_zone_assumed": rec.time_zone_assumed,
-        "mode": rec.mode,
-        "symlink_target": rec.symlink_target,
-        "is_archive": int(rec.is_archive),
-        "archive_status": ArchiveStatus.PENDING.value if rec.is_archive else None,
-        "archive_error": None,
-        "read_error": rec.read_error,
-        "recorded_at_utc": recorded_at_utc,
-    }
+    return dict(zip(FILE_COLUMNS, file_values(rec, recorded_at_utc), strict=True))
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat("T", "microseconds")
 
 
 class IntakeSink:
@@ -85,17 +130,17 @@ class IntakeSink:
 
     def __init__(self, store: CaseStore) -> None:
         self.store = store
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[tuple[object, ...]] = []
         self._archive_updates: list[tuple[int, str | None]] = []
         self._last_flush = time.monotonic()
 
     def record(self, rec: FileRecord) -> int | None:
-        row = file_row(rec, to_iso(utc_now()))
         if not rec.is_archive:
-            self._rows.append(row)
+            self._rows.append(file_values(rec, _now_iso()))
             if len(self._rows) >= BATCH_ROWS or time.monotonic() - self._last_flush > BATCH_SECONDS:
                 self.flush()
             return None
+        row = file_row(rec, _now_iso())
         with self.store.write() as conn:
             self._write_pending(conn)
             return new_row_id(conn.execute(schema.files.insert().values(**row)))
@@ -114,12 +159,11 @@ class IntakeSink:
         if self._rows:
             # The hot insert goes straight to the driver, many rows per statement: executemany
             # releases and retakes the GIL for every row, which stalls the hashing threads.
-            columns = list(self._rows[0])
-            one_row = f"({', '.join('?' * len(columns))})"
+            columns = ", ".join(FILE_COLUMNS)
             for start in range(0, len(self._rows), ROWS_PER_INSERT):
                 chunk = self._rows[start : start + ROWS_PER_INSERT]
-                sql = f"INSERT INTO files ({', '.join(columns)}) VALUES {', '.join([one_row] * len(chunk))}"
-                conn.exec_driver_sql(sql, tuple(value for row in chunk for value in row.values()))
+                sql = f"INSERT INTO files ({columns}) VALUES {', '.join([_ONE_FILE_ROW] * len(chunk))}"
+                conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
             self._rows = []
         for container, error in self._archive_updates:
             status = ArchiveStatus.FAILED if error else ArchiveStatus.WALKED
@@ -144,32 +188,18 @@ def source_kind_of(source: Path) -> SourceKind:
 def manifest_digest(conn: Connection, exhibit_id: int) -> str:
     """SHA-256 over every recorded row of an exhibit: `verify` recomputes it to catch edited rows."""
     digest = hashlib.sha256()
-    f = schema.files.c
-    query = (
-        select(
-            f.id,
-            f.container_id,
-            f.path,
-            f.entry_kind,
-            f.size,
-            f.md5,
-            f.sha1,
-            f.sha256,
-            f.read_error,
-        )
-        .where(f.exhibit_id == exhibit_id)
-        .order_by(f.id)
+    rows = conn.exec_driver_sql(
+        "SELECT id, container_id, path, entry_kind, size, md5, sha1, sha256, read_error "
+        "FROM files WHERE exhibit_id = ? ORDER BY id",
+        (exhibit_id,),
     )
-    for row in conn.execute(query):
-        fields = [
-            str(row.id),
-            str(row.container_id or 0),
-            row.path.hex(),
-            row.entry_kind,
-            str(row.size),
-        ]
-        fields += [row.md5 or "", row.sha1 or "", row.sha256 or "", row.read_error or ""]
-        digest.update(("\t".join(fields) + "\n").encode("utf-8"))
+    lines = (
+        f"{row_id}\t{container_id or 0}\t{path.hex()}\t{entry_kind}\t{size}\t"
+        f"{md5 or ''}\t{sha1 or ''}\t{sha256 or ''}\t{read_error or ''}\n"
+        for row_id, container_id, path, entry_kind, size, md5, sha1, sha256, read_error in rows
+    )
+    for batch in iter(lambda: "".join(islice(lines, 4096)), ""):
+        digest.update(batch.encode("utf-8"))
     return digest.hexdigest()
 
 

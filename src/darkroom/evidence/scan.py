@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import os
 import queue
 import signal
@@ -116,6 +117,15 @@ def _open_read_only(abs_path: bytes) -> int:
         return os.open(abs_path, flags | _O_NOATIME)
     except PermissionError:
         return os.open(abs_path, flags)  # O_NOATIME needs ownership; atime may then change
+
+
+class _FdReader:
+    """`read(n)` of an open descriptor, for `hash_stream`."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, fd: int) -> None:
+        self.read = functools.partial(os.read, fd)
 
 
 def _stat_times(st: os.stat_result) -> tuple[datetime, datetime, datetime]:
@@ -384,9 +394,13 @@ class Scanner:
         st: os.stat_result | None = None
         try:
             fd = _open_read_only(abs_path)
-            with os.fdopen(fd, "rb", buffering=0) as stream:
+            try:
                 st = os.fstat(fd)
-                digests, head = hash_stream(stream, self._stop, size_hint=st.st_size)
+                # os.read straight on the descriptor: a file object would cost a second fstat and
+                # more than the hashing of a small file's few reads
+                digests, head = hash_stream(_FdReader(fd), self._stop, size_hint=st.st_size)
+            finally:
+                os.close(fd)
         except Interrupted:
             return None
         except OSError as err:

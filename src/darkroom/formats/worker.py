@@ -1,6 +1,7 @@
 """The parser side of `darkroom process`, run in worker processes: sniff one file, make a working
 copy when it needs one (archive members, SQLite databases with their -wal/-shm and declared
-companions, all inside the case folder), parse it, and hand back its records flattened.
+companions, all inside the case folder), parse it, and send its records to the writer in parts
+while it parses (messages in columns, with the identifiers in their bodies).
 """
 
 from __future__ import annotations
@@ -8,17 +9,21 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from darkroom.errors import WrongFormat
 from darkroom.evidence.archives import Location, copy_location, open_location
-from darkroom.formats.base import ParseContext, Parser
+from darkroom.formats.base import ParseContext, ParsedMessage, Parser, Record
 from darkroom.formats.registry import choose, load_parsers
-from darkroom.formats.transport import Transported, pack
+from darkroom.formats.stream import CHUNK_MESSAGES, ChunkBuilder, MessageChunk
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEAD_BYTES = 65536
+RECORDS_PER_PART = 1000  # records other than messages (contacts, conversations) sent per part
+
+Part = MessageChunk | list[Record]  # what a worker sends while it parses, in record order
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +45,16 @@ class ParseTask:
 
 @dataclass(slots=True)
 class ParseOutcome:
-    """What a worker found: status, the parser that claimed the file, records and warnings."""
+    """What a worker found: status, the parser that claimed the file, and warnings (its records
+    went to the writer in parts, which count only when the status is `parsed`)."""
 
     file_id: int
     status: str
     parser: str | None = None
     parser_version: str | None = None
-    records: list[Transported] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None
+    identifiers_read: bool = False  # every message body was read for identifiers in the worker
 
 
 # -- worker side ------------------------------------------------------------------------------
@@ -61,6 +67,26 @@ def _parsers() -> list[Parser]:
     if _worker_parsers is None:
         _worker_parsers = load_parsers()
     return _worker_parsers
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryFacts:
+    """What the writer needs to know of the registered parsers: name -> version (in registry order)
+    and whether one reads pictures and videos."""
+
+    versions: dict[str, str]
+    reads_media: bool
+
+
+def prepare_worker() -> RegistryFacts | None:
+    """Load the parsers before the first file comes, and tell the writer about them (None when the
+    registry is broken: the writer loads it itself, to report the error)."""
+    try:
+        parsers = _parsers()
+    except Exception:  # noqa: BLE001 - reported by the writer's own load
+        return None
+    versions = {p.name: p.version for p in parsers}
+    return RegistryFacts(versions, any(getattr(p, "reads_media", False) for p in parsers))
 
 
 def _read_head(location: Location, spool_dir: Path) -> bytes:
@@ -96,8 +122,35 @@ def _copy_companions(source_dir: Path, target_dir: Path, folder: Path, parser: P
         shutil.copyfile(source, target)
 
 
-def parse_file(task: ParseTask) -> ParseOutcome:
-    """Sniff and parse one file in a worker; never raises (a failure is an outcome)."""
+def send_records(records: Iterable[Record], send: Callable[[Part], None], region: str | None) -> bool:
+    """Send `records` in parts, in their order; True when every message was read for identifiers."""
+    builder = ChunkBuilder(region)
+    others: list[Record] = []
+    for record in records:
+        if isinstance(record, ParsedMessage):
+            if others:
+                send(others)
+                others = []
+            builder.add(record)
+            if len(builder.chunk) >= CHUNK_MESSAGES and (chunk := builder.take()) is not None:
+                send(chunk)
+            continue
+        if (chunk := builder.take()) is not None:
+            send(chunk)
+        others.append(record)
+        if len(others) >= RECORDS_PER_PART:
+            send(others)
+            others = []
+    if (chunk := builder.take()) is not None:
+        send(chunk)
+    if others:
+        send(others)
+    return builder.read_identifiers
+
+
+def parse_file(task: ParseTask, send: Callable[[Part], None]) -> ParseOutcome:
+    """Sniff and parse one file in a worker, sending its records as it goes; never raises (a
+    failure is an outcome, and the writer drops what was sent of a file that failed)."""
     outcome = ParseOutcome(task.file_id, "unsupported")
     copy: Path | None = None
     try:
@@ -119,16 +172,16 @@ def parse_file(task: ParseTask) -> ParseOutcome:
         )
         gc.disable()  # millions of short-lived tuples: the cyclic collector would rescan them over and over
         try:
-            outcome.records = pack(choice.parser.parse(path, ctx))
+            outcome.identifiers_read = send_records(choice.parser.parse(path, ctx), send, task.region)
         finally:
             gc.enable()
         outcome.warnings = ctx.warnings
         outcome.status = "parsed"
     except WrongFormat as declined:
-        outcome.status, outcome.records = "unsupported", []
+        outcome.status = "unsupported"
         outcome.error = f"{outcome.parser} declined it: {declined}"
     except Exception as err:  # noqa: BLE001 - one bad file is recorded as failed, never aborts the run
-        outcome.status, outcome.records = "failed", []
+        outcome.status = "failed"
         outcome.error = f"{type(err).__name__}: {err}"
     finally:
         if copy is not None:

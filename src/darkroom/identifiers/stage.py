@@ -2,13 +2,15 @@
 occurrence stored with its provenance (exhibit, file, locator).
 
 Incremental: a file is read once per extractor version (`identifier_passes`); when the
-extractor changes, its occurrences are replaced.
+extractor changes, its occurrences are replaced. `darkroom process` stores the identifiers of a
+file's message text as it stores the file (the parser worker read them); this stage then reads
+only the files that were not read that way.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,8 +88,8 @@ def _contact_occurrences(row: Any, region: str) -> Iterator[Occurrence]:
                 )
 
 
-def file_occurrences(conn: Connection, file_id: int, region: str) -> Iterator[Occurrence]:
-    """Every identifier sighting in one file's accounts, contacts and messages."""
+def account_and_contact_occurrences(conn: Connection, file_id: int, region: str) -> Iterator[Occurrence]:
+    """Every identifier sighting in one file's accounts and contact cards."""
     for row in conn.execute(
         text(
             "SELECT DISTINCT n.account_id, n.exhibit_id, n.file_id, n.locator, a.platform, a.handle_norm, "
@@ -109,6 +111,11 @@ def file_occurrences(conn: Connection, file_id: int, region: str) -> Iterator[Oc
     contacts = text("SELECT id, fields_json, exhibit_id, file_id, locator FROM contacts WHERE file_id = :f")
     for row in conn.execute(contacts, {"f": file_id}):
         yield from _contact_occurrences(row, region)
+
+
+def file_occurrences(conn: Connection, file_id: int, region: str) -> Iterator[Occurrence]:
+    """Every identifier sighting in one file's accounts, contacts and messages."""
+    yield from account_and_contact_occurrences(conn, file_id, region)
     messages = text("SELECT id, body, exhibit_id, file_id, locator FROM messages WHERE file_id = :f")
     for row in conn.execute(messages, {"f": file_id}):
         for found in extract(row.body, region):
@@ -124,7 +131,7 @@ def file_occurrences(conn: Connection, file_id: int, region: str) -> Iterator[Oc
             )
 
 
-class _IdentifierIds:
+class IdentifierIds:
     """(kind, value) -> identifier id, created on first sight."""
 
     def __init__(self) -> None:
@@ -145,38 +152,31 @@ class _IdentifierIds:
         return self._ids[key]
 
 
-def _store_file(conn: Connection, ids: _IdentifierIds, file_id: int, region: str) -> int:
+_SUBJECT_COLUMN = {"account_id": 0, "contact_id": 1, "message_id": 2}
+
+
+def store_occurrences(conn: Connection, ids: IdentifierIds, file_id: int, found: Iterable[Occurrence]) -> int:
+    """Replace one file's occurrences with `found` and record its pass; returns how many."""
     conn.execute(text("DELETE FROM identifier_occurrences WHERE file_id = :f"), {"f": file_id})
-    rows: list[dict[str, Any]] = []
-    for occ in file_occurrences(conn, file_id, region):
+    rows: list[tuple[object, ...]] = []
+    account_links: list[tuple[int, int]] = []
+    for occ in found:
         identifier_id = ids.get(conn, occ.kind, occ.value_norm)
-        row = {
-            "identifier_id": identifier_id,
-            "raw_value": occ.raw,
-            "account_id": None,
-            "contact_id": None,
-            "message_id": None,
-            "exhibit_id": occ.exhibit_id,
-            "file_id": occ.file_id,
-            "locator": occ.locator,
-        }
-        row[occ.subject] = occ.subject_id
-        rows.append(row)
+        subjects: list[int | None] = [None, None, None]
+        subjects[_SUBJECT_COLUMN[occ.subject]] = occ.subject_id
+        rows.append((identifier_id, occ.raw, *subjects, occ.exhibit_id, occ.file_id, occ.locator))
         if occ.subject == "account_id":
-            conn.execute(
-                text(
-                    "INSERT INTO account_identifiers (account_id, identifier_id) VALUES (:a, :i) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                {"a": occ.subject_id, "i": identifier_id},
-            )
+            account_links.append((occ.subject_id, identifier_id))
+    if account_links:
+        conn.exec_driver_sql(
+            "INSERT INTO account_identifiers (account_id, identifier_id) VALUES (?, ?) "
+            "ON CONFLICT DO NOTHING",
+            account_links,
+        )
     if rows:
-        conn.execute(
-            text(
-                "INSERT INTO identifier_occurrences (identifier_id, raw_value, account_id, contact_id, "
-                "message_id, exhibit_id, file_id, locator) VALUES (:identifier_id, :raw_value, :account_id, "
-                ":contact_id, :message_id, :exhibit_id, :file_id, :locator)"
-            ),
+        conn.exec_driver_sql(
+            "INSERT INTO identifier_occurrences (identifier_id, raw_value, account_id, contact_id, "
+            "message_id, exhibit_id, file_id, locator) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
     conn.execute(
@@ -188,6 +188,10 @@ def _store_file(conn: Connection, ids: _IdentifierIds, file_id: int, region: str
         {"f": file_id, "v": EXTRACTOR_VERSION, "n": len(rows), "t": to_iso(utc_now())},
     )
     return len(rows)
+
+
+def _store_file(conn: Connection, ids: IdentifierIds, file_id: int, region: str) -> int:
+    return store_occurrences(conn, ids, file_id, file_occurrences(conn, file_id, region))
 
 
 def run_identifier_stage(store: CaseStore) -> tuple[int, int]:
@@ -206,7 +210,7 @@ def run_identifier_stage(store: CaseStore) -> tuple[int, int]:
                 {"v": EXTRACTOR_VERSION},
             )
         ]
-    ids = _IdentifierIds()
+    ids = IdentifierIds()
     total = 0
     for file_id in pending:
         with store.write() as conn:

@@ -1,5 +1,6 @@
 """Writing one file's parsed records into the case: accounts upserted, conversations, messages
-(+ full-text index), contacts, and the file's parse status — all in the caller's transaction.
+(+ full-text index), contacts, and the identifiers the parser worker found in the message bodies —
+all in the caller's transaction, a part at a time while the worker is still parsing.
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import repeat
 
 from sqlalchemy import Connection, delete, insert, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,8 +18,10 @@ from darkroom.formats.base import (
     ParsedAccount,
     ParsedContact,
     ParsedConversation,
+    ParsedMessage,
+    Record,
 )
-from darkroom.formats.transport import PackedMessage, SenderTuple, Transported, as_packed
+from darkroom.formats.stream import ChunkBuilder, MessageChunk, SenderTuple
 from darkroom.identifiers.normalize import normalize_handle
 from darkroom.store import schema
 from darkroom.store.case import new_row_id
@@ -40,6 +43,8 @@ MESSAGE_COLUMNS = (
 INSERT_MESSAGE = (
     f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})"
 )
+# A message's identifier: its id, kind, normalized value, as written, locator
+MessageOccurrence = tuple[int, str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +76,44 @@ class RecordWriter:
     def __init__(self, region: str) -> None:
         self.region = region
         self._account_ids: dict[tuple[str, str], int] = {}  # (platform, handle as written) -> id
-        self._names: dict[tuple[int, str], tuple[int, int, str]] = {}  # this file's names, once each
+        self._uncommitted: list[tuple[str, str]] = []  # accounts created in the open transaction
 
-    def account_id(self, conn: Connection, ref: AccountRef, source: FileSource, locator: str) -> int:
-        """The id of the account `ref` names, created on first sight; its display name noted."""
-        return self.account_id_of(conn, (ref.platform, ref.handle, ref.display_name), source, locator)
+    def committed(self) -> None:
+        """The file's transaction committed: the accounts it created exist for good."""
+        self._uncommitted.clear()
 
-    def account_id_of(self, conn: Connection, sender: SenderTuple, source: FileSource, locator: str) -> int:
-        """`account_id` for a (platform, handle, display name) triple, the hot path's form."""
-        platform, handle, display_name = sender
+    def rolled_back(self) -> None:
+        """The file's transaction rolled back: forget the ids of the accounts it had created."""
+        for key in self._uncommitted:
+            self._account_ids.pop(key, None)
+        self._uncommitted.clear()
+
+    def open_file(self, conn: Connection, source: FileSource) -> FileWrite:
+        """Start writing one file's records (in the caller's transaction)."""
+        return FileWrite(self, conn, source)
+
+    def write(self, conn: Connection, source: FileSource, records: Iterable[Record]) -> WriteCounts:
+        """Write every record of one file at once; returns counts and records that could not be placed."""
+        file_write = self.open_file(conn, source)
+        builder = ChunkBuilder(None)
+        for record in records:
+            if isinstance(record, ParsedMessage):
+                builder.add(record)
+                continue
+            if (chunk := builder.take()) is not None:
+                file_write.add_messages(chunk)
+            file_write.add_records([record])
+        if (chunk := builder.take()) is not None:
+            file_write.add_messages(chunk)
+        return file_write.finish()
+
+    def account_id_of(self, conn: Connection, platform: str, handle: str) -> int:
+        """The id of the account (platform, handle as written), created on first sight."""
         account_id = self._account_ids.get((platform, handle))
         if account_id is None:
             account_id = self._lookup_or_create(conn, AccountRef(platform, handle))
             self._account_ids[(platform, handle)] = account_id
-        if display_name and (account_id, display_name) not in self._names:
-            self._names[(account_id, display_name)] = (source.exhibit_id, source.file_id, locator)
+            self._uncommitted.append((platform, handle))
         return account_id
 
     def _lookup_or_create(self, conn: Connection, ref: AccountRef) -> int:
@@ -98,103 +126,180 @@ class RecordWriter:
             account_id = new_row_id(conn.execute(insert(schema.accounts).values(**values)))
         return int(account_id)
 
-    def _write_names(self, conn: Connection) -> None:
-        """The display names seen in this file, with where each was first seen."""
-        if self._names:
-            conn.exec_driver_sql(
-                "INSERT INTO account_names (account_id, display_name, exhibit_id, file_id, locator) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(account, name, *where) for (account, name), where in self._names.items()],
-            )
-        self._names = {}
 
-    def write(self, conn: Connection, source: FileSource, records: Iterable[Transported]) -> WriteCounts:
-        """Write every record of one file; returns counts and records that could not be placed."""
-        counts = WriteCounts()
-        conversations: dict[str, int] = {}
-        participants: set[tuple[int, int]] = set()
-        message_rows: list[tuple[object, ...]] = []
-        placed: list[PackedMessage] = []
+class FileWrite:
+    """One file's records as they arrive: `add_records` / `add_messages` in record order, then `finish`."""
+
+    def __init__(self, writer: RecordWriter, conn: Connection, source: FileSource) -> None:
+        self.writer = writer
+        self.conn = conn
+        self.source = source
+        self.counts = WriteCounts()
+        self.conversations: dict[str, int] = {}
+        self.participants: set[tuple[int, int]] = set()
+        self.names: dict[tuple[int, str], str] = {}  # (account, display name) -> first locator
+        self.ids_by_key: dict[str, int] = {}
+        self.parent_links: list[tuple[int, str, str]] = []  # child id, parent key, child locator
+        self.seen: dict[int, tuple[str, str]] = {}  # sender account -> first and last time here
+        self.occurrences: list[MessageOccurrence] = []
+
+    def account_id(self, ref: AccountRef | SenderTuple, locator: str) -> int:
+        """The id of the account `ref` names, created on first sight; its display name noted."""
+        platform, handle, display_name = (
+            ref if isinstance(ref, tuple) else (ref.platform, ref.handle, ref.display_name)
+        )
+        account_id = self.writer.account_id_of(self.conn, platform, handle)
+        if display_name and (account_id, display_name) not in self.names:
+            self.names[(account_id, display_name)] = locator
+        return account_id
+
+    def add_records(self, records: Iterable[Record]) -> None:
+        """Records other than messages (conversations, contacts, accounts), in their order."""
         for record in records:
-            record = as_packed(record)  # noqa: PLW2901 - one form for every caller
-            if isinstance(record, PackedMessage):
-                row = self._message_row(conn, source, record, conversations, participants, counts)
-                if row is not None:
-                    message_rows.append(row)
-                    placed.append(record)
-            elif isinstance(record, ParsedConversation):
-                conversations[record.key] = self._conversation(conn, source, record, participants)
-                counts.conversations += 1
+            if isinstance(record, ParsedConversation):
+                self.conversations[record.key] = self._conversation(record)
+                self.counts.conversations += 1
             elif isinstance(record, ParsedContact):
-                self._contact(conn, source, record)
-                counts.contacts += 1
+                self._contact(record)
+                self.counts.contacts += 1
             elif isinstance(record, ParsedAccount):
-                self.account_id(conn, record.account, source, record.locator)
-                counts.accounts += 1
-        if message_rows:
-            first_id = self._insert_messages(conn, message_rows)
-            counts.messages = len(message_rows)
-            self._links(conn, placed, first_id, counts)
-        if participants:
-            conn.execute(
-                sqlite_insert(schema.conversation_participants).on_conflict_do_nothing(),
-                [{"conversation_id": c, "account_id": a} for c, a in sorted(participants)],
-            )
-        self._write_names(conn)
-        self._index_and_dates(conn, source.file_id)
-        return counts
+                self.account_id(record.account, record.locator)
+                self.counts.accounts += 1
+            else:
+                msg = f"a message must come in a chunk, not as {type(record).__name__}"
+                raise TypeError(msg)
 
-    @staticmethod
-    def _insert_messages(conn: Connection, rows: list[tuple[object, ...]]) -> int:
+    def add_messages(self, chunk: MessageChunk) -> None:
+        """A chunk of messages: rows, full-text index, attachments; links and identifiers at `finish`."""
+        conversation_ids = [self.conversations.get(key) for key in chunk.conversation_keys]
+        if None in conversation_ids:
+            chunk = self._placeable(chunk, conversation_ids)
+            conversation_ids = [self.conversations[key] for key in chunk.conversation_keys]
+            if not len(chunk):
+                return
+        sender_ids: list[int | None] = [
+            self.account_id(sender, chunk.locator[chunk.sender_index.index(n)])
+            for n, sender in enumerate(chunk.senders)
+        ]
+        sender_ids.append(None)  # index -1: no sender
+        senders = [sender_ids[n] for n in chunk.sender_index]
+        self.participants.update(
+            (conversation, sender)
+            for conversation, sender in set(zip(conversation_ids, senders, strict=True))
+            if conversation is not None and sender is not None
+        )
+        source = self.source
+        rows = zip(
+            conversation_ids,
+            senders,
+            chunk.sent_at_utc,
+            chunk.sent_at_raw,
+            chunk.assumed_zone,
+            chunk.body,
+            chunk.kind,
+            repeat(source.exhibit_id),
+            repeat(source.file_id),
+            chunk.locator,
+            strict=False,
+        )
+        first_id = self._insert_messages(rows, len(chunk))
+        last_id = first_id + len(chunk) - 1
+        self.counts.messages += len(chunk)
+        for n, (first, last) in chunk.sender_times.items():
+            account = sender_ids[n]
+            if account is not None:
+                known = self.seen.get(account)
+                self.seen[account] = (
+                    (first, last) if known is None else (min(known[0], first), max(known[1], last))
+                )
+        self.conn.exec_driver_sql(
+            "INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE id BETWEEN ? AND ?",
+            (first_id, last_id),
+        )
+        self._links(chunk, first_id)
+        if chunk.finds is not None:
+            self.occurrences.extend(
+                (first_id + n, kind, value, raw, chunk.locator[n]) for n, kind, value, raw in chunk.finds
+            )
+
+    def _placeable(self, chunk: MessageChunk, conversation_ids: list[int | None]) -> MessageChunk:
+        """The messages whose conversation is known; the others noted as problems."""
+        for n, conversation_id in enumerate(conversation_ids):
+            if conversation_id is None:
+                key = chunk.conversation_keys[n]
+                self.counts.problems.append((chunk.locator[n], f"message names unknown conversation {key!r}"))
+        return chunk.select(
+            [n for n, conversation_id in enumerate(conversation_ids) if conversation_id is not None]
+        )
+
+    def _insert_messages(self, rows: Iterable[tuple[object, ...]], count: int) -> int:
         """Insert in order; returns the first new id. We hold the write lock and rowids are
-        assigned one after another, so the batch gets first_id … first_id + len - 1."""
-        before = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM messages")).scalar_one()
-        conn.exec_driver_sql(INSERT_MESSAGE, rows)
-        after = conn.execute(text("SELECT MAX(id) FROM messages")).scalar_one()
-        if after - before != len(rows):
-            msg = f"message ids are not contiguous ({before}..{after} for {len(rows)} rows)"
+        assigned one after another, so the rows get first_id … first_id + count - 1."""
+        conn = self.conn
+        before = conn.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM messages").scalar_one()
+        # Straight to the driver, which reads the rows from the iterator: no list of a million tuples.
+        driver = conn.connection.driver_connection
+        if driver is None:
+            msg = "the connection has no driver connection"
+            raise RuntimeError(msg)
+        driver.executemany(INSERT_MESSAGE, rows)
+        after = conn.exec_driver_sql("SELECT MAX(id) FROM messages").scalar_one()
+        if after - before != count:
+            msg = f"message ids are not contiguous ({before}..{after} for {count} rows)"
             raise RuntimeError(msg)
         return int(before) + 1
 
-    @staticmethod
-    def _links(conn: Connection, placed: list[PackedMessage], first_id: int, counts: WriteCounts) -> None:
-        """Attachments of each message, and attached/reply messages pointed at their parent."""
-        ids_by_key = {m.key: first_id + n for n, m in enumerate(placed) if m.key is not None}
-        attachments: list[dict[str, Any]] = []
-        parents: list[dict[str, int]] = []
-        for n, message in enumerate(placed):
-            message_id = first_id + n
-            attachments.extend(
-                {"message_id": message_id, "name": name, "mime_type": mime}
-                for name, mime in message.attachments
+    def _links(self, chunk: MessageChunk, first_id: int) -> None:
+        """Attachments of each message now; replies and attached messages noted for `finish`."""
+        if chunk.attachments:
+            self.conn.exec_driver_sql(
+                "INSERT INTO message_attachments (message_id, name, mime_type) VALUES (?, ?, ?)",
+                [
+                    (first_id + n, name, mime)
+                    for n, pairs in chunk.attachments.items()
+                    for name, mime in pairs
+                ],
             )
-            if message.parent_key is None:
-                continue
-            parent_id = ids_by_key.get(message.parent_key)
-            if parent_id is None:
-                counts.problems.append(
-                    (message.locator, f"parent message {message.parent_key!r} not in this file")
-                )
-            else:
-                parents.append({"child": message_id, "parent": parent_id})
-        if attachments:
-            conn.execute(
-                text(
-                    "INSERT INTO message_attachments (message_id, name, mime_type) "
-                    "VALUES (:message_id, :name, :mime_type)"
-                ),
-                attachments,
-            )
-        if parents:
-            conn.execute(text("UPDATE messages SET parent_message_id = :parent WHERE id = :child"), parents)
+        for n, key in chunk.keys.items():
+            self.ids_by_key[key] = first_id + n
+        self.parent_links.extend(
+            (first_id + n, parent_key, chunk.locator[n]) for n, parent_key in chunk.parent_keys.items()
+        )
 
-    def _conversation(
-        self,
-        conn: Connection,
-        source: FileSource,
-        record: ParsedConversation,
-        participants: set[tuple[int, int]],
-    ) -> int:
+    def finish(self) -> WriteCounts:
+        """Parent links, participants, display names, first/last seen of the senders."""
+        conn = self.conn
+        parents: list[tuple[int, int]] = []
+        for child_id, parent_key, locator in self.parent_links:
+            parent_id = self.ids_by_key.get(parent_key)
+            if parent_id is None:
+                self.counts.problems.append((locator, f"parent message {parent_key!r} not in this file"))
+            else:
+                parents.append((parent_id, child_id))
+        if parents:
+            conn.exec_driver_sql("UPDATE messages SET parent_message_id = ? WHERE id = ?", parents)
+        if self.participants:
+            conn.execute(
+                sqlite_insert(schema.conversation_participants).on_conflict_do_nothing(),
+                [{"conversation_id": c, "account_id": a} for c, a in sorted(self.participants)],
+            )
+        if self.names:
+            source = self.source
+            conn.exec_driver_sql(
+                "INSERT INTO account_names (account_id, display_name, exhibit_id, file_id, locator) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(a, name, source.exhibit_id, source.file_id, loc) for (a, name), loc in self.names.items()],
+            )
+        if self.seen:  # widen first/last seen of the file's senders
+            conn.exec_driver_sql(
+                "UPDATE accounts SET first_seen_utc = MIN(COALESCE(first_seen_utc, ?1), ?1), "
+                "last_seen_utc = MAX(COALESCE(last_seen_utc, ?2), ?2) WHERE id = ?3",
+                [(first, last, account) for account, (first, last) in self.seen.items()],
+            )
+        return self.counts
+
+    def _conversation(self, record: ParsedConversation) -> int:
+        source = self.source
         row = {
             "platform": record.platform,
             "external_id": record.external_id,
@@ -204,46 +309,14 @@ class RecordWriter:
             "file_id": source.file_id,
             "locator": record.locator,
         }
-        conversation_id = new_row_id(conn.execute(insert(schema.conversations).values(**row)))
+        conversation_id = new_row_id(self.conn.execute(insert(schema.conversations).values(**row)))
         for ref in record.participants:
-            participants.add((conversation_id, self.account_id(conn, ref, source, record.locator)))
+            self.participants.add((conversation_id, self.account_id(ref, record.locator)))
         return conversation_id
 
-    def _message_row(
-        self,
-        conn: Connection,
-        source: FileSource,
-        record: PackedMessage,
-        conversations: dict[str, int],
-        participants: set[tuple[int, int]],
-        counts: WriteCounts,
-    ) -> tuple[object, ...] | None:
-        """The message's row in MESSAGE_COLUMNS order (a tuple: this runs a million times)."""
-        conversation_id = conversations.get(record.conversation_key)
-        if conversation_id is None:
-            counts.problems.append(
-                (record.locator, f"message names unknown conversation {record.conversation_key!r}")
-            )
-            return None
-        sender_id = None
-        if record.sender is not None:
-            sender_id = self.account_id_of(conn, record.sender, source, record.locator)
-            participants.add((conversation_id, sender_id))
-        return (
-            conversation_id,
-            sender_id,
-            record.sent_at_utc,
-            record.sent_at_raw,
-            record.assumed_zone,
-            record.body,
-            record.kind,
-            source.exhibit_id,
-            source.file_id,
-            record.locator,
-        )
-
-    def _contact(self, conn: Connection, source: FileSource, record: ParsedContact) -> None:
-        conn.execute(
+    def _contact(self, record: ParsedContact) -> None:
+        source = self.source
+        self.conn.execute(
             insert(schema.contacts).values(
                 display_name=record.display_name,
                 fields_json=json.dumps(record.fields, ensure_ascii=False),
@@ -254,27 +327,7 @@ class RecordWriter:
         )
         for ref in record.accounts:
             named = AccountRef(ref.platform, ref.handle, ref.display_name or record.display_name)
-            self.account_id(conn, named, source, record.locator)
-
-    @staticmethod
-    def _index_and_dates(conn: Connection, file_id: int) -> None:
-        """Full-text index the file's messages; widen first/last seen of their senders."""
-        conn.execute(
-            text("INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE file_id = :f"),
-            {"f": file_id},
-        )
-        conn.execute(
-            text(
-                "UPDATE accounts SET "
-                "first_seen_utc = MIN(COALESCE(first_seen_utc, s.first), s.first), "
-                "last_seen_utc = MAX(COALESCE(last_seen_utc, s.last), s.last) "
-                "FROM (SELECT sender_account_id AS id, MIN(sent_at_utc) AS first, "
-                "      MAX(sent_at_utc) AS last FROM messages "
-                "      WHERE file_id = :f AND sent_at_utc IS NOT NULL GROUP BY sender_account_id) s "
-                "WHERE accounts.id = s.id"
-            ),
-            {"f": file_id},
-        )
+            self.account_id(named, record.locator)
 
 
 def forget_file(conn: Connection, file_id: int) -> None:
