@@ -82,6 +82,9 @@ def _plant_persons(case_dir: Path) -> dict[str, int | str]:
             for r in db.execute("SELECT id FROM accounts WHERE id != ? ORDER BY id LIMIT 3", (account_id,))
         ]
         now = "2026-01-01T00:00:00.000000+00:00"
+        # `darkroom demo` resolves persons already; these tests plant their own (phase 1).
+        for table in ("person_links", "person_contacts", "identity_candidates", "network_nodes", "persons"):
+            db.execute(f"DELETE FROM {table}")
         public = db.execute(
             "INSERT INTO persons (label, restricted, created_at_utc) VALUES ('Person Alpha', 0, ?)", (now,)
         ).lastrowid

@@ -346,6 +346,18 @@ def forget_file(conn: Connection, file_id: int) -> None:
         ),
         {"f": file_id},
     )
+    # Derived rows that point at this file's messages and cards go with them (the next media
+    # link and identity runs rebuild them from the new records).
+    conn.execute(
+        text(
+            "DELETE FROM media_message_links WHERE message_id IN (SELECT id FROM messages WHERE file_id = :f)"
+        ),
+        {"f": file_id},
+    )
+    conn.execute(
+        text("DELETE FROM person_contacts WHERE contact_id IN (SELECT id FROM contacts WHERE file_id = :f)"),
+        {"f": file_id},
+    )
     conn.execute(text("DELETE FROM identifier_occurrences WHERE file_id = :f"), {"f": file_id})
     conn.execute(text("DELETE FROM identifier_passes WHERE file_id = :f"), {"f": file_id})
     conn.execute(delete(schema.messages).where(schema.messages.c.file_id == file_id))
