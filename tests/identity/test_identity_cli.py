@@ -50,7 +50,10 @@ def test_resolve_list_and_show(cli: CliRunner, scenario: Scenario) -> None:
     assert shown.code == 0
     assert "same identifier phone:+447700900001" in shown.out
     assert "EX-1:Contacts/contacts.vcf" in shown.out
+    assert "advisory priority" in shown.out and "not in the queue" in shown.out  # triage has not run
     detail = cli("person", "show", str(daniel["person_id"]), "--case", _case(scenario), "--json").jsonl()[0]
+    assert detail["priority"]["subject"] == f"person:{daniel['person_id']}"
+    assert detail["priority"]["rank"] is None
     assert {i["value"] for i in detail["identifiers"]} >= {mobile(1), "daniel.strand@example.org"}
 
 

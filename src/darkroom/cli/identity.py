@@ -117,17 +117,24 @@ def show(
     case: CaseOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Accounts, cards, identifiers, exhibits, conversation partners, why each link, decisions, candidates."""
+    """Accounts, cards, identifiers, exhibits, conversation partners, why each link, decisions,
+    candidates, and the advisory triage priority with its reasons."""
+    from darkroom.cli.triage import print_breakdown  # noqa: PLC0415
     from darkroom.identity.queries import person_detail  # noqa: PLC0415
+    from darkroom.triage.queries import priority_breakdown  # noqa: PLC0415
 
-    with opened_case(case) as store, store.read() as conn:
-        detail = person_detail(conn, person_id)
-    if detail is None:
-        raise InvalidInput(f"person {person_id} does not exist; see `darkroom persons`")
+    with opened_case(case) as store:
+        with store.read() as conn:
+            detail = person_detail(conn, person_id)
+        if detail is None:
+            raise InvalidInput(f"person {person_id} does not exist; see `darkroom persons`")
+        breakdown = priority_breakdown(store, person_id)
     if json_output:
-        emit_jsonl([asdict(detail)])
+        emit_jsonl([{**asdict(detail), "priority": breakdown.as_dict()}])
         return
     _print_detail(detail)
+    out().print("\nadvisory priority (orders the team's work; never a decision or evidence):")
+    print_breakdown(breakdown)
 
 
 def _why(reasons: dict[str, Any]) -> str:
