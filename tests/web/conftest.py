@@ -1,9 +1,10 @@
 """One demo case per test session, served by a real uvicorn on a free loopback port.
 
 `darkroom demo` builds the case (its serving step runs with the server start replaced, so the
-demo user it creates and prints is tested too). Then persons (one restricted) and a restricted
-account are planted, users are made (a lead with clearance, an investigator without, a stranger
-with no membership) and the app is served in a thread.
+demo user it creates and prints is tested too); identity resolution and the network build run on
+it. Then two persons are named (one restricted) and an account is restricted, users are made (a
+lead with clearance, an investigator without, a stranger with no membership) and the app is
+served in a thread.
 """
 
 from __future__ import annotations
@@ -68,37 +69,31 @@ def _free_port() -> int:
 
 
 def _plant_persons(case_dir: Path) -> dict[str, int | str]:
-    """Two persons from the case's accounts, one restricted; one account restricted (an undercover
-    officer's, say), chosen among the participants of a conversation."""
+    """Name two resolved persons, one restricted; restrict one account (an undercover officer's,
+    say) of the other, chosen among the senders of a conversation."""
     with sqlite3.connect(case_dir / "case.db") as db:
-        conv_id, account_id, handle = db.execute(
-            "SELECT p.conversation_id, a.id, a.handle_norm FROM conversation_participants p "
-            "JOIN accounts a ON a.id = p.account_id WHERE (SELECT COUNT(*) FROM messages m "
-            "WHERE m.conversation_id = p.conversation_id AND m.sender_account_id = a.id) > 0 "
-            "ORDER BY p.conversation_id, a.id LIMIT 1"
+        public, conv_id, account_id, handle = db.execute(
+            "SELECT l.person_id, p.conversation_id, a.id, a.handle_norm FROM person_links l "
+            "JOIN accounts a ON a.id = l.account_id JOIN conversation_participants p ON p.account_id = a.id "
+            "WHERE (SELECT COUNT(*) FROM person_links o WHERE o.person_id = l.person_id) >= 2 "
+            "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = p.conversation_id "
+            "AND m.sender_account_id = a.id) ORDER BY l.person_id, p.conversation_id, a.id LIMIT 1"
         ).fetchone()
-        others = [
-            r[0]
-            for r in db.execute("SELECT id FROM accounts WHERE id != ? ORDER BY id LIMIT 3", (account_id,))
-        ]
-        now = "2026-01-01T00:00:00.000000+00:00"
-        public = db.execute(
-            "INSERT INTO persons (label, restricted, created_at_utc) VALUES ('Person Alpha', 0, ?)", (now,)
-        ).lastrowid
         hidden = db.execute(
-            "INSERT INTO persons (label, restricted, created_at_utc) VALUES ('Protected Person', 1, ?)",
-            (now,),
-        ).lastrowid
-        db.executemany(
-            "INSERT INTO person_links (person_id, account_id, method, probability, confirmed) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(public, others[0], "deterministic", None, 1), (public, others[1], "model", 0.91, 0),
-             (public, account_id, "investigator", None, 1), (hidden, others[2], "deterministic", None, 1)],
-        )  # fmt: skip
+            "SELECT person_id FROM person_links WHERE person_id != ? ORDER BY person_id LIMIT 1", (public,)
+        ).fetchone()[0]
+        db.execute("UPDATE persons SET label = 'Person Alpha' WHERE id = ?", (public,))
+        db.execute("UPDATE persons SET label = 'Protected Person', restricted = 1 WHERE id = ?", (hidden,))
+        db.execute(
+            "UPDATE network_nodes SET label = 'Person Alpha' WHERE node_key = ?", (f"person:{public}",)
+        )
+        db.execute(
+            "UPDATE network_nodes SET label = 'Protected Person' WHERE node_key = ?", (f"person:{hidden}",)
+        )
         db.execute("UPDATE accounts SET restricted = 1 WHERE id = ?", (account_id,))
     return {
-        "public": int(public or 0),
-        "hidden": int(hidden or 0),
+        "public": int(public),
+        "hidden": int(hidden),
         "account": int(account_id),
         "handle": str(handle),
         "conversation": int(conv_id),
@@ -126,6 +121,9 @@ def web_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCase]:
             assert run(["demo", "--out", str(out_dir)]) == 0
     found = re.search(r"password (\S+)", printed.getvalue())
     case_dir = out_dir / "case"
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        for stage in (["identity", "resolve"], ["network", "build"]):
+            assert run([*stage, "--case", str(case_dir)]) == 0, printed.getvalue()
     store = CaseStore.open(case_dir)
     case_id = store.info().case_id
     store.close()

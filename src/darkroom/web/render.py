@@ -16,9 +16,10 @@ from darkroom.web.access import CaseView
 from darkroom.web.serverdb import Session
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
-# Pages of later phases (triage queue, leads, network) appear in the navigation once they exist.
 CASE_NAV: Final = (
     ("dashboard", "Dashboard", ""),
+    ("leads", "Leads", "/leads"),
+    ("network", "Network", "/network"),
     ("conversations", "Conversations", "/conversations"),
     ("search", "Search", "/search"),
     ("persons", "Persons", "/persons"),

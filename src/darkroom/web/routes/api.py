@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from darkroom.web import actions
 from darkroom.web.access import not_found
 from darkroom.web.deps import LoggedIn, State, Viewer
-from darkroom.web.queries import Page, comms, media_view, overview, persons, workspace
+from darkroom.web.queries import Page, comms, identity_view, media_view, overview, workspace
 from darkroom.web.render import plain_snippet
 from darkroom.web.routes.pages import case_counts, member_cases
 
@@ -178,7 +178,7 @@ def reveal(view: Viewer, file_id: RowId, reason: Annotated[str, Query(max_length
 def person_list(view: Viewer, page_number: PageNo = 1) -> PageOut:
     """Persons (restricted ones only with clearance)."""
     with view.case.store.read() as conn:
-        return _out(persons.persons_page(conn, view, page_number))
+        return _out(identity_view.persons_page(conn, view, page_number))
 
 
 @router.get("/cases/{case_id}/persons/{person_id}")
