@@ -2,7 +2,7 @@
 
 `darkroom demo` builds the case (its serving step runs with the server start replaced, so the
 demo user it creates and prints is tested too); identity resolution and the network build run on
-it. Then two persons are named (one restricted) and an account is restricted, users are made (a
+it. Then one person is restricted through one of its accounts, users are made (a
 lead with clearance, an investigator without, a stranger with no membership) and the app is
 served in a thread.
 """
@@ -54,7 +54,9 @@ class WebCase:
     case_id: str
     base_url: str
     public_person: int
+    public_label: str
     restricted_person: int
+    restricted_label: str
     restricted_account: int
     restricted_handle: str
     conversation_with_restricted: int
@@ -68,32 +70,39 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+_UNIQUE_LABEL = "(SELECT COUNT(*) FROM persons q WHERE q.label = {alias}.label) = 1"
+
+
 def _plant_persons(case_dir: Path) -> dict[str, int | str]:
-    """Name two resolved persons, one restricted; restrict one account (an undercover officer's,
-    say) of the other, chosen among the senders of a conversation."""
+    """Restrict one resolved person through one of its accounts (a victim's, or an undercover
+    officer's), chosen among the senders of a conversation with a handle no other record has, as a
+    lead's mark does; another person with two or more records stays public. Labels are unique."""
     with sqlite3.connect(case_dir / "case.db") as db:
-        public, conv_id, account_id, handle = db.execute(
-            "SELECT l.person_id, p.conversation_id, a.id, a.handle_norm FROM person_links l "
+        hidden, hidden_label, conv_id, account_id, handle = db.execute(
+            "SELECT l.person_id, h.label, p.conversation_id, a.id, a.handle_norm FROM person_links l "
+            "JOIN persons h ON h.id = l.person_id "
             "JOIN accounts a ON a.id = l.account_id JOIN conversation_participants p ON p.account_id = a.id "
-            "WHERE (SELECT COUNT(*) FROM person_links o WHERE o.person_id = l.person_id) >= 2 "
+            f"WHERE {_UNIQUE_LABEL.format(alias='h')} AND length(h.label) >= 8 "
             "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = p.conversation_id "
-            "AND m.sender_account_id = a.id) ORDER BY l.person_id, p.conversation_id, a.id LIMIT 1"
+            "AND m.sender_account_id = a.id) AND NOT EXISTS (SELECT 1 FROM accounts o "
+            "WHERE o.handle_norm = a.handle_norm AND o.id != a.id) "
+            "AND NOT EXISTS (SELECT 1 FROM identifiers i JOIN account_identifiers ai "
+            "ON ai.identifier_id = i.id WHERE i.value_norm = a.handle_norm "
+            "AND ai.account_id != a.id) ORDER BY l.person_id, p.conversation_id, a.id LIMIT 1"
         ).fetchone()
-        hidden = db.execute(
-            "SELECT person_id FROM person_links WHERE person_id != ? ORDER BY person_id LIMIT 1", (public,)
-        ).fetchone()[0]
-        db.execute("UPDATE persons SET label = 'Person Alpha' WHERE id = ?", (public,))
-        db.execute("UPDATE persons SET label = 'Protected Person', restricted = 1 WHERE id = ?", (hidden,))
-        db.execute(
-            "UPDATE network_nodes SET label = 'Person Alpha' WHERE node_key = ?", (f"person:{public}",)
-        )
-        db.execute(
-            "UPDATE network_nodes SET label = 'Protected Person' WHERE node_key = ?", (f"person:{hidden}",)
-        )
+        public, public_label = db.execute(
+            "SELECT p.id, p.label FROM persons p WHERE p.id != ? AND p.restricted = 0 "
+            f"AND {_UNIQUE_LABEL.format(alias='p')} AND length(p.label) >= 8 "
+            "AND (SELECT COUNT(*) FROM person_links l WHERE l.person_id = p.id) >= 2 ORDER BY p.id LIMIT 1",
+            (hidden,),
+        ).fetchone()
+        db.execute("UPDATE persons SET restricted = 1 WHERE id = ?", (hidden,))
         db.execute("UPDATE accounts SET restricted = 1 WHERE id = ?", (account_id,))
     return {
         "public": int(public),
+        "public_label": str(public_label),
         "hidden": int(hidden),
+        "hidden_label": str(hidden_label),
         "account": int(account_id),
         "handle": str(handle),
         "conversation": int(conv_id),
@@ -144,7 +153,9 @@ def web_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCase]:
         case_id=case_id,
         base_url=f"http://127.0.0.1:{port}",
         public_person=int(planted["public"]),
+        public_label=str(planted["public_label"]),
         restricted_person=int(planted["hidden"]),
+        restricted_label=str(planted["hidden_label"]),
         restricted_account=int(planted["account"]),
         restricted_handle=str(planted["handle"]),
         conversation_with_restricted=int(planted["conversation"]),

@@ -47,15 +47,15 @@ def test_a_restricted_person_is_invisible_without_clearance(
     assert ivan.get(f"/api{case}/persons/{hidden}").status_code == 404
     listed = ivan.get(f"/api{case}/persons").json()["items"]
     labels = [p["label"] for p in listed]
-    assert "Person Alpha" in labels
-    assert "Protected Person" not in labels
-    assert "Protected Person" not in ivan.get(f"{case}/persons").text
+    assert web_case.public_label in labels
+    assert web_case.restricted_label not in labels
+    assert web_case.restricted_label not in ivan.get(f"{case}/persons").text
     note = {"kind": "person", "subject_id": hidden, "body": "x"}
     assert ivan.post(f"/api{case}/notes", json=note).status_code == 404
     assert lena.get(f"{case}/persons/{hidden}").status_code == 200
     assert {p["label"] for p in lena.get(f"/api{case}/persons").json()["items"]} >= {
-        "Person Alpha",
-        "Protected Person",
+        web_case.public_label,
+        web_case.restricted_label,
     }
 
 

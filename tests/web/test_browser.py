@@ -127,8 +127,8 @@ def test_a_restricted_person_is_invisible_without_clearance(
     try:
         _log_in(page, web_case.base_url, "ivan")
         page.goto(f"{web_case.base_url}/cases/{web_case.case_id}/persons")
-        expect(page.locator("#persons")).to_contain_text("Person Alpha")
-        expect(page.locator("#persons")).not_to_contain_text("Protected Person")
+        expect(page.locator("#persons")).to_contain_text(web_case.public_label)
+        expect(page.locator("#persons")).not_to_contain_text(web_case.restricted_label)
         answer = page.goto(
             f"{web_case.base_url}/cases/{web_case.case_id}/persons/{web_case.restricted_person}"
         )
