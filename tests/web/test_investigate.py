@@ -220,3 +220,26 @@ def test_a_leads_restricted_mark_on_a_person_survives_a_later_decision(
     assert ivan.get(f"{case}/persons/{marked}").status_code == 404
     assert lena.post(f"{case}/restricted", data={**form, "restricted": "false"}).status_code == 303
     assert ivan.get(f"{case}/persons/{marked}").status_code == 200
+
+
+def test_the_persons_listing_agrees_with_identity_list_persons(web_case: WebCase, lena: httpx.Client) -> None:
+    from darkroom.identity.queries import list_persons  # noqa: PLC0415 - the reference
+    from darkroom.store import CaseStore  # noqa: PLC0415
+
+    store = CaseStore.open(web_case.case_dir)
+    try:
+        with store.read() as conn:
+            expected = {p.person_id: p for p in list_persons(conn, limit=50)}
+    finally:
+        store.close()
+    listed = lena.get(f"/api/cases/{web_case.case_id}/persons").json()["items"]
+    assert len(listed) == len(expected) > 10
+    for row in listed:
+        reference = expected[row["id"]]
+        assert (row["label"], row["accounts"], row["contacts"]) == (
+            reference.label,
+            reference.accounts,
+            reference.contacts,
+        )
+        assert row["confidence"] == reference.confidence and row["model_links"] == reference.model_links
+        assert tuple(row["exhibits"]) == reference.exhibits and row["confirmed"] == reference.confirmed

@@ -26,6 +26,7 @@ from darkroom.identity.decisions import (
 from darkroom.network import marks as network_marks
 from darkroom.network.marks import Mark, MarkStatus
 from darkroom.web.access import CaseView, not_found
+from darkroom.web.deps import TimedCache
 from darkroom.web.queries import Page, identity_view, leads_view, media_view
 from darkroom.web.queries import comms as comms_queries
 
@@ -51,13 +52,13 @@ def view_conversation(
     return header, messages
 
 
-def view_person(view: CaseView, person_id: int, via: str) -> dict[str, Any]:
+def view_person(view: CaseView, person_id: int, via: str, cache: TimedCache | None = None) -> dict[str, Any]:
     """A person as identity resolution left it (audited); 404 when absent or not cleared.
 
     A retired person (merged into another) is returned unaudited with `merged_into`, for a redirect.
     """
     with view.case.store.read() as conn:
-        found = identity_view.person_page(conn, view, person_id)
+        found = identity_view.person_page(conn, view, person_id, cache)
     if found is None:
         raise not_found("no such person")
     if found["retired_at_utc"] is None:

@@ -34,6 +34,7 @@ class TimedCache:
     """A tiny per-key cache with a time-to-live, for counts that are slow on a large case."""
 
     ttl_s: float
+    max_keys: int = 10_000
     _values: dict[str, tuple[float, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -46,6 +47,10 @@ class TimedCache:
             return hit[1]
         value = compute()
         with self._lock:
+            if len(self._values) >= self.max_keys:
+                self._values = {k: v for k, v in self._values.items() if now - v[0] < self.ttl_s}
+                if len(self._values) >= self.max_keys:
+                    self._values.clear()
             self._values[key] = (now, value)
         return value
 
@@ -65,6 +70,7 @@ class WebState:
     vendor_dir: Path | None
     counts: TimedCache = field(default_factory=lambda: TimedCache(30.0))
     chain_status: TimedCache = field(default_factory=lambda: TimedCache(3600.0))
+    person_details: TimedCache = field(default_factory=lambda: TimedCache(60.0, max_keys=2000))
 
 
 def web_state(request: Request) -> WebState:

@@ -182,9 +182,9 @@ def person_list(view: Viewer, page_number: PageNo = 1) -> PageOut:
 
 
 @router.get("/cases/{case_id}/persons/{person_id}")
-def person(view: Viewer, person_id: RowId) -> dict[str, Any]:
+def person(view: Viewer, state: State, person_id: RowId) -> dict[str, Any]:
     """One person with accounts, identifiers and exhibits (audited)."""
-    return actions.view_person(view, person_id, "api")
+    return actions.view_person(view, person_id, "api", state.person_details)
 
 
 @router.get("/cases/{case_id}/audit")

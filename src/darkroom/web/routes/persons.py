@@ -34,7 +34,7 @@ def person(
 ) -> HTMLResponse | RedirectResponse:
     """A person: records and why they were linked, identifiers, partners, candidates, priority,
     network role, decisions (audited). A person merged into another redirects there."""
-    found = actions.view_person(view, person_id, "page")
+    found = actions.view_person(view, person_id, "page", state.person_details)
     if found["retired_at_utc"] is not None:
         if found["merged_into"] is None:
             raise not_found("this person was retired")
