@@ -53,6 +53,14 @@ class PageOut(BaseModel):
     has_next: bool
 
 
+class SearchOut(PageOut):
+    """A page of hits; in stored order ask for `before=next_before` while `has_next`."""
+
+    order: str
+    next_before: int | None
+    capped: bool
+
+
 class ConversationOut(BaseModel):
     conversation: dict[str, Any]
     messages: PageOut
@@ -135,14 +143,21 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     platform: Filter = None,
     exhibit: Filter = None,
+    order: comms.SearchOrder = "stored",
+    before: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     page_number: PageNo = 1,
-) -> PageOut:
-    """Full-text search over messages; hits marked [like this] in the snippet."""
+) -> SearchOut:
+    """Full-text search over messages; hits marked [like this] in the snippet. `stored` order (the
+    default, last stored first) pages with `before=next_before`; `relevance` ranks the newest 2,000
+    hits only (`capped` says there were more) and pages with `page`."""
     with view.case.store.read() as conn:
-        found = comms.search_page(conn, view, q, page_number, platform, exhibit)
+        found = comms.search_page(conn, view, q, page_number, platform, exhibit, order, before)
     for row in found.items:
         row["snippet"] = plain_snippet(row["snippet"])
-    return _out(found)
+    return SearchOut(
+        items=found.items, page=found.number, has_next=found.has_next, order=found.order,
+        next_before=found.next_before, capped=found.capped,
+    )  # fmt: skip
 
 
 @router.get("/cases/{case_id}/media")

@@ -85,17 +85,22 @@ def search(
     q: Annotated[str, Query(max_length=500)] = "",
     platform: Filter = None,
     exhibit: Filter = None,
+    order: comms.SearchOrder = "stored",
+    before: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     page_number: PageNo = 1,
 ) -> HTMLResponse:
-    """Full-text search over messages (FTS5 syntax: phrases in quotes, OR, NOT, prefix*)."""
+    """Full-text search over messages (FTS5 syntax: phrases in quotes, OR, NOT, prefix*); last stored
+    first by default, ranked among the newest hits on request."""
     rows, error = None, None
     if q.strip():
         try:
             with view.case.store.read() as conn:
-                rows = comms.search_page(conn, view, q, page_number, platform or None, exhibit or None)
+                rows = comms.search_page(
+                    conn, view, q, page_number, platform or None, exhibit or None, order, before
+                )
         except InvalidInput as err:
             error = str(err)
     return page(
         state.templates, request, "search.html", session, view, active="search",
-        q=q, rows=rows, error=error, platform=platform or "", exhibit=exhibit or "",
+        q=q, rows=rows, error=error, platform=platform or "", exhibit=exhibit or "", order=order,
     )  # fmt: skip
