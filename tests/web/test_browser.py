@@ -135,3 +135,45 @@ def test_a_restricted_person_is_invisible_without_clearance(
         assert answer is not None and answer.status == 404
     finally:
         context.close()
+
+
+def _node_count(page: Page) -> int:
+    status = page.locator("#graph-status")
+    expect(status).to_contain_text("nodes")
+    return int(status.inner_text().split()[0])
+
+
+def test_an_investigator_opens_the_network_expands_a_node_and_opens_a_person(
+    playwright: Playwright, web_case: WebCase, tmp_path: Path
+) -> None:
+    context = _browser(playwright, tmp_path / "ivan-network")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        _log_in(page, web_case.base_url, "ivan")
+        page.goto(f"{web_case.base_url}/cases/{web_case.case_id}/persons/{web_case.public_person}")
+        page.locator("#open-network").click()
+        first = _node_count(page)
+        assert page.locator("#graph canvas").count() > 0, "cytoscape drew nothing"
+        expect(page.locator("#selected-node")).to_have_text(web_case.public_label)
+        grown = first
+        for index in range(1, min(first, 8)):
+            page.locator("#node-list button").nth(index).click()
+            page.locator("#expand-node").click()
+            expect(page.locator("#graph-status")).to_contain_text("nodes")
+            page.wait_for_function("!document.getElementById('graph-status').textContent.includes('loading')")
+            grown = _node_count(page)
+            if grown > first:
+                break
+        assert grown > first, "no node's expansion added a neighbour"
+        assert web_case.restricted_label not in page.locator("#node-list").inner_text()
+        page.get_by_label("in-contacts-of").uncheck()
+        expect(page.locator("#graph-status")).to_contain_text("edges shown")
+        page.locator("#node-list button").first.click()
+        page.locator("#open-node").click()
+        expect(page.locator("h1")).to_be_visible()
+        assert "/persons/" in page.url or "/conversations" in page.url
+        assert not errors, errors
+    finally:
+        context.close()
