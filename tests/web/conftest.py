@@ -76,7 +76,8 @@ _UNIQUE_LABEL = "(SELECT COUNT(*) FROM persons q WHERE q.label = {alias}.label) 
 def _plant_persons(case_dir: Path) -> dict[str, int | str]:
     """Restrict one resolved person through one of its accounts (a victim's, or an undercover
     officer's), chosen among the senders of a conversation with a handle no other record has, as a
-    lead's mark does; another person with two or more records stays public. Labels are unique."""
+    lead's mark does; another person with two or more records, in conversations, stays public.
+    Labels are unique."""
     with sqlite3.connect(case_dir / "case.db") as db:
         hidden, hidden_label, conv_id, account_id, handle = db.execute(
             "SELECT l.person_id, h.label, p.conversation_id, a.id, a.handle_norm FROM person_links l "
@@ -93,7 +94,9 @@ def _plant_persons(case_dir: Path) -> dict[str, int | str]:
         public, public_label = db.execute(
             "SELECT p.id, p.label FROM persons p WHERE p.id != ? AND p.restricted = 0 "
             f"AND {_UNIQUE_LABEL.format(alias='p')} AND length(p.label) >= 8 "
-            "AND (SELECT COUNT(*) FROM person_links l WHERE l.person_id = p.id) >= 2 ORDER BY p.id LIMIT 1",
+            "AND (SELECT COUNT(*) FROM person_links l WHERE l.person_id = p.id) >= 2 AND EXISTS (SELECT 1 "
+            "FROM person_links l JOIN conversation_participants c ON c.account_id = l.account_id "
+            "WHERE l.person_id = p.id) ORDER BY p.id LIMIT 1",
             (hidden,),
         ).fetchone()
         db.execute("UPDATE persons SET restricted = 1 WHERE id = ?", (hidden,))

@@ -8,6 +8,7 @@ import json
 import sqlite3
 
 import httpx
+import pytest
 
 from tests.web.conftest import WebCase, audit_rows, log_in
 
@@ -243,3 +244,19 @@ def test_the_persons_listing_agrees_with_identity_list_persons(web_case: WebCase
         )
         assert row["confidence"] == reference.confidence and row["model_links"] == reference.model_links
         assert tuple(row["exhibits"]) == reference.exhibits and row["confirmed"] == reference.confirmed
+
+
+def test_only_the_strongest_edges_are_sent_when_there_are_too_many(
+    web_case: WebCase, ivan: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from darkroom.web.queries import graph_view  # noqa: PLC0415
+
+    url = f"/api/cases/{web_case.case_id}/network/neighbourhood"
+    params = {"node": f"person:{web_case.public_person}"}
+    full = ivan.get(url, params=params).json()
+    assert full["edges_capped"] is False and len(full["edges"]) > 3
+    monkeypatch.setattr(graph_view, "MAX_EDGES", 3)
+    capped = ivan.get(url, params=params).json()
+    assert capped["edges_capped"] is True and len(capped["edges"]) == 3
+    strongest = sorted((e["weight"] for e in full["edges"]), reverse=True)[:3]
+    assert sorted((e["weight"] for e in capped["edges"]), reverse=True) == strongest

@@ -70,7 +70,7 @@ class WebState:
     vendor_dir: Path | None
     counts: TimedCache = field(default_factory=lambda: TimedCache(30.0))
     chain_status: TimedCache = field(default_factory=lambda: TimedCache(3600.0))
-    person_details: TimedCache = field(default_factory=lambda: TimedCache(60.0, max_keys=2000))
+    person_details: TimedCache = field(default_factory=lambda: TimedCache(600.0, max_keys=2000))
 
 
 def web_state(request: Request) -> WebState:

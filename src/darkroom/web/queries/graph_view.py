@@ -19,6 +19,9 @@ from darkroom.network.settings import EDGE_KINDS
 from darkroom.web.access import CaseView
 
 MAX_NODES: Final = 150
+# A dense group (everyone in a chat group with everyone) makes thousands of edges among 40 nodes;
+# the strongest are drawn and the view says the rest were left out.
+MAX_EDGES: Final = 600
 _NODE_SQL = """
 SELECT n.node_key, n.person_id, n.account_id, n.community, n.degree, n.weighted_degree, n.betweenness,
        n.role, n.label, n.seized_owner, COALESCE(p.restricted, a.restricted, 0) AS restricted
@@ -28,12 +31,14 @@ FROM network_nodes n LEFT JOIN persons p ON p.id = n.person_id LEFT JOIN account
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
-    """Nodes and edges to draw; `capped` says nodes were left out to stay under the cap."""
+    """Nodes and edges to draw; `capped` says nodes were left out to stay under the cap,
+    `edges_capped` that the weakest edges among them were."""
 
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     capped: bool
     cap: int
+    edges_capped: bool = False
 
 
 def has_network(conn: Connection) -> bool:
@@ -77,17 +82,19 @@ def _nodes(conn: Connection, view: CaseView, keys: list[str]) -> dict[str, dict[
     return {str(r.node_key): _node_dict(r) for r in rows if view.visible(r.restricted)}
 
 
-def _edges_among(conn: Connection, keys: list[str], kinds: list[str]) -> list[dict[str, Any]]:
+def _edges_among(conn: Connection, keys: list[str], kinds: list[str]) -> tuple[list[dict[str, Any]], bool]:
+    """The strongest edges (at most MAX_EDGES) among these nodes, and whether any were left out."""
     rows = conn.execute(
         text(
             "SELECT id, source_key, target_key, kind, directed, count, weight, first_at_utc, last_at_utc "
             "FROM network_edges WHERE source_key IN (SELECT value FROM json_each(:keys)) "
             "AND target_key IN (SELECT value FROM json_each(:keys)) "
-            "AND kind IN (SELECT value FROM json_each(:kinds)) ORDER BY id"
+            "AND kind IN (SELECT value FROM json_each(:kinds)) ORDER BY weight DESC, id LIMIT :limit"
         ),
-        {"keys": json.dumps(keys), "kinds": json.dumps(kinds)},
+        {"keys": json.dumps(keys), "kinds": json.dumps(kinds), "limit": MAX_EDGES + 1},
     )
-    return [dict(r._mapping) for r in rows]
+    found = [dict(r._mapping) for r in rows]
+    return found[:MAX_EDGES], len(found) > MAX_EDGES
 
 
 def neighbourhood(
@@ -115,9 +122,8 @@ def neighbourhood(
     visible = [k for k in ranked if k in found]
     kept = [node_key, *visible[: max(cap - 1, 0)]]
     found[node_key] = centre
-    return GraphView(
-        [found[k] for k in kept], _edges_among(conn, kept, chosen), len(visible) > len(kept) - 1, cap
-    )
+    edges, edges_capped = _edges_among(conn, kept, chosen)
+    return GraphView([found[k] for k in kept], edges, len(visible) > len(kept) - 1, cap, edges_capped)
 
 
 def community(
@@ -132,8 +138,8 @@ def community(
     members = [_node_dict(r) for r in rows]
     capped = len(members) > cap
     shown = [m for m in members[:cap] if view.visible(m["restricted"])]
-    keys = [m["node_key"] for m in shown]
-    return GraphView(shown, _edges_among(conn, keys, chosen), capped, cap)
+    edges, edges_capped = _edges_among(conn, [m["node_key"] for m in shown], chosen)
+    return GraphView(shown, edges, capped, cap, edges_capped)
 
 
 def communities(conn: Connection, view: CaseView, limit: int = 30) -> list[dict[str, Any]]:

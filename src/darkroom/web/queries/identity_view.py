@@ -132,19 +132,20 @@ def _mask_person(
 
 
 _VERSION_SQL = text(
-    "SELECT (SELECT MAX(id) FROM decisions) AS decision, (SELECT MAX(id) FROM identity_runs) AS run"
+    "SELECT (SELECT MAX(id) FROM decisions) AS decision, (SELECT MAX(id) FROM identity_runs) AS run, "
+    "(SELECT MAX(id) FROM messages) AS message"
 )
 
 
 def _detail(
     conn: Connection, view: CaseView, person_id: int, cache: TimedCache | None
 ) -> PersonDetail | None:
-    """person_detail, kept briefly per person when a cache is given: a suspect's partners cost 0.1-0.35 s
-    on a large case. Any decision or resolution run makes a new key; flags are read fresh anyway."""
+    """person_detail, kept per person when a cache is given: a suspect's partners cost 0.1-0.35 s on a
+    large case. Any decision, resolution run or new message makes a new key; flags are read fresh."""
     if cache is None:
         return person_detail(conn, person_id)
     version = conn.execute(_VERSION_SQL).one()
-    key = f"{view.case.case_id}:{person_id}:{version.decision}:{version.run}"
+    key = f"{view.case.case_id}:{person_id}:{version.decision}:{version.run}:{version.message}"
     found: PersonDetail | None = cache.get(key, lambda: person_detail(conn, person_id))
     return found
 

@@ -51,12 +51,14 @@ class GraphEdge(BaseModel):
 
 
 class GraphOut(BaseModel):
-    """Nodes and edges to draw; `capped` says more nodes exist than the `cap` shown."""
+    """Nodes and edges to draw; `capped` says more nodes exist than the `cap` shown, `edges_capped`
+    that only the strongest edges among them are given."""
 
     nodes: list[GraphNode]
     edges: list[GraphEdge]
     capped: bool
     cap: int
+    edges_capped: bool
 
 
 class MarkIn(BaseModel):
@@ -91,6 +93,7 @@ def _graph(found: GraphView) -> GraphOut:
         edges=[GraphEdge(**e) for e in found.edges],
         capped=found.capped,
         cap=found.cap,
+        edges_capped=found.edges_capped,
     )
 
 

@@ -14,6 +14,7 @@
   const nodes = new Map();
   const edges = new Map();
   let capped = false;
+  let edgesCapped = false;
   let cy = null;
 
   const colour = (community) => community === null || community === undefined
@@ -35,7 +36,8 @@
   function say() {
     const shown = Array.from(edges.values()).filter((e) => kinds().includes(e.kind)).length;
     status.textContent = `${nodes.size} nodes, ${shown} edges shown` +
-      (capped ? " — capped: more nodes exist than are drawn; expand a node or filter edge types" : "");
+      (capped ? " — capped: more nodes exist than are drawn; expand a node or filter edge types" : "") +
+      (edgesCapped ? " — only the strongest edges are drawn" : "");
   }
 
   function personUrl(node) {
@@ -113,6 +115,7 @@
         kind: edge.kind, width: 1 + Math.min(6, Math.log2(1 + edge.weight)), arrow: edge.directed ? "triangle" : "none" } });
     }
     capped = capped || graph.capped;
+    edgesCapped = edgesCapped || graph.edges_capped;
     return added;
   }
 
