@@ -45,6 +45,24 @@ def plain_snippet(snippet: str | None) -> str:
     return (snippet or "").replace("\x01", "[").replace("\x02", "]")
 
 
+def why(reasons: Any) -> str:
+    """A link's reasons as a sentence: the rule first, then what it rested on ("same identifier:
+    phone +4…; 2 steps"). Nested reasons (a link's own, an earlier decision's) are unfolded."""
+    if not isinstance(reasons, dict):
+        return str(reasons)
+    parts: list[str] = []
+    if "rule" in reasons:
+        parts.append(why(reasons["rule"]))
+    for key, value in reasons.items():
+        if key == "rule":
+            continue
+        if isinstance(value, dict):
+            parts.append(why(value))
+        else:
+            parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(p for p in parts if p)
+
+
 def with_query(request: Request, **changes: Any) -> str:
     """The current URL with some query parameters changed (for pagers and filters)."""
     params = dict(request.query_params)
@@ -60,6 +78,7 @@ def make_templates() -> Jinja2Templates:
     """The Jinja2 environment (autoescaping on) with the app's filters."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters["highlight"] = highlight
+    templates.env.filters["why"] = why
     templates.env.globals["with_query"] = with_query
     templates.env.globals["case_nav"] = CASE_NAV
     return templates
