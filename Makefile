@@ -42,6 +42,10 @@ bench: setup
 	$(BIN)/python bench/intake.py $(BENCH_ARGS)
 	$(BIN)/python bench/parsing.py
 	$(BIN)/python bench/media.py
+	$(BIN)/python bench/identity.py
+	$(BIN)/python bench/network.py
+	$(BIN)/python bench/triage.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache node_modules

@@ -87,3 +87,7 @@ class ExportUnavailable(DarkroomError):
     """An export or report section needs a stage this darkroom (or this case) does not have yet."""
 
     exit_code = 2
+
+
+class TriageConfigError(InvalidInput):
+    """A lexicon or triage profile cannot be used; the message names the file, line and term."""

@@ -12,8 +12,9 @@ from darkroom.synth.fictional import is_fictional_email, is_fictional_gps, is_fi
 from tests.synth.conftest import SmallCase, read_exhibit_file
 
 EMAIL = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+\.[A-Za-z]+")
-# Dates (BDAY:1985-10-31) and media names (IMG-20240907-WA0000.jpg) look like numbers.
-NOT_NUMBERS = re.compile(r"\d{4}-\d\d-\d\d|IMG-\d{8}-WA\d{4}\.jpg")
+# Dates (BDAY:1985-10-31, "den 22.04" in planted triage lines) and media names
+# (IMG-20240907-WA0000.jpg) look like numbers.
+NOT_NUMBERS = re.compile(r"\d{4}-\d\d-\d\d|IMG-\d{8}-WA\d{4}\.jpg|(?<![\d.])\d\d\.\d\d(?![\d.])")
 TEXT_KINDS = {"vcard", "whatsapp-android-txt", "whatsapp-ios-txt", "text"}
 
 

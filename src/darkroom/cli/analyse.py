@@ -62,12 +62,14 @@ def analyse(
     max_distance: MaxDistance = MATCH_DISTANCE,
     min_quality: MinQuality = QUALITY_THRESHOLD,
 ) -> None:
-    """Run the analysis stages: identity (persons), media matching, series, who sent what, the
-    network and its leads."""
+    """Run the analysis stages in dependency order: identity (persons), media matching, series, who
+    sent what, the network and its leads, then triage."""
     from darkroom.cli.identity import run_identity_stage  # noqa: PLC0415 - start-up
     from darkroom.cli.network import run_network_stage  # noqa: PLC0415
+    from darkroom.cli.triage import run_triage_stage  # noqa: PLC0415
 
     with opened_case(case) as store:
         run_identity_stage(store, actor_name(actor))
         run_media_analysis(store, actor_name(actor), max_distance, min_quality)
         run_network_stage(store, actor_name(actor))
+        run_triage_stage(store, actor_name(actor))

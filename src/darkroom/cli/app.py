@@ -24,6 +24,7 @@ from darkroom.cli import (
     network,
     process,
     report,
+    triage,
     web,
 )
 from darkroom.cli.common import err
@@ -47,6 +48,7 @@ app.add_typer(identity.identity_app, name="identity")
 app.add_typer(identity.person_app, name="person")
 app.add_typer(network.app, name="network")
 app.add_typer(network.lead_app, name="lead")
+app.add_typer(triage.app, name="triage")
 app.command("process")(process.process)
 app.command("files")(process.files)
 app.command("accounts")(comms.accounts)
@@ -62,6 +64,7 @@ app.command("serve")(web.serve)
 app.command("report")(report.report)
 app.command("export")(export.export)
 app.command("leads")(network.leads)
+app.command("alerts")(triage.alerts)
 
 
 def _version(value: bool) -> None:

@@ -130,14 +130,18 @@ def demo(
         ),
     ] = False,
 ) -> None:
-    """Generate a small synthetic case, register every exhibit, parse, analyse media against the
-    generated hash sets, print a summary; then serve it to a demo user (at a terminal only)."""
+    """Generate a small synthetic case, register every exhibit, parse, run every analysis stage
+    (persons, media against the generated hash sets, network and leads, triage), print a summary;
+    then serve it to a demo user (at a terminal only)."""
     actor = actor_name(None)
     out_dir = out_dir.expanduser().resolve()
     _fresh_out_dir(out_dir)
     evidence_dir = out_dir / "evidence"
     err().print(f"generating a small synthetic case (seed {seed}) in {evidence_dir} …")
     from darkroom.cli.analyse import run_media_analysis  # noqa: PLC0415
+    from darkroom.cli.identity import run_identity_stage  # noqa: PLC0415
+    from darkroom.cli.network import run_network_stage  # noqa: PLC0415
+    from darkroom.cli.triage import run_triage_stage  # noqa: PLC0415
     from darkroom.formats.runner import process_case  # noqa: PLC0415 - keeps other commands' start-up fast
     from darkroom.media.stage import run_media_stage  # noqa: PLC0415
     from darkroom.synth import generate  # noqa: PLC0415
@@ -159,8 +163,13 @@ def demo(
         err().print("analysing every picture and video …")
         run_media_stage(store, actor)
         _import_hashsets(store, evidence_dir, truth, actor)
+        err().print("resolving persons …")
+        run_identity_stage(store, actor)
         err().print("matching media against the hash sets, series, who sent what …")
         run_media_analysis(store, actor)
+        err().print("the network and its leads, then triage …")
+        run_network_stage(store, actor)
+        run_triage_stage(store, actor)
         report = audit.verify_chain(store)
         console = out()
         console.print(_summary(store, truth))
@@ -180,6 +189,10 @@ def demo(
             f"     darkroom search 'match' --case {case_dir}\n"
             f"     darkroom media series --case {case_dir}\n"
             f"     darkroom media list --unknown --case {case_dir}\n"
+            f"     darkroom persons --case {case_dir}\n"
+            f"     darkroom leads --case {case_dir}\n"
+            f"     darkroom triage --case {case_dir}\n"
+            f"     darkroom alerts --case {case_dir}\n"
             f"     darkroom evidence verify --case {case_dir}\n"
             f"     darkroom audit log --case {case_dir}"
         )

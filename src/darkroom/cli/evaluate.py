@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,9 +16,12 @@ from darkroom.errors import InvalidInput
 
 if TYPE_CHECKING:
     from darkroom.identity.scoring import UnitTruthReport
+    from darkroom.store import CaseStore
+    from darkroom.synth.evaluate import FormatScore, IdentifierScore
     from darkroom.synth.evaluate_identity import IdentityEval
     from darkroom.synth.evaluate_media import MediaScores
     from darkroom.synth.evaluate_network import NetworkScores
+    from darkroom.synth.evaluate_triage import TriageScores
 
 
 def _percent(value: float | None) -> str:
@@ -37,13 +41,8 @@ def evaluate(
     json_output: JsonOption = False,
 ) -> None:
     """Score the case against a truth file: parsing, identifiers, persons, and once they ran, media
-    matching and the network (communities against the planted networks, hidden suspects among the
-    leads) for synthetic truth; persons and communities for a unit's own labelled case."""
-    from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
-    from darkroom.synth.evaluate_identity import has_identity, score_identity  # noqa: PLC0415
-    from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415 - start-up
-    from darkroom.synth.evaluate_network import has_network, score_network  # noqa: PLC0415 - start-up
-
+    matching, the network (communities against the planted networks, hidden suspects among the
+    leads) and triage for synthetic truth; persons and communities for a unit's own labelled case."""
     try:
         truth_data = json.loads(truth.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
@@ -59,23 +58,61 @@ def evaluate(
         _unit_truth(truth_data, case, json_output)
         return
     with opened_case(case) as store:
-        scores = score_formats(store, truth_data)
-        identifier_scores = score_identifiers(store, truth_data)
-        identity_scores = score_identity(store, truth_data) if has_identity(store) else None
-        media_scores = score_media(store, truth_data) if has_media(store) else None
-        network_scores = score_network(store, truth_data) if has_network(store) else None
+        scores = _score_synthetic(store, truth_data)
     if json_output:
-        emit_jsonl({"section": "formats", **score.as_dict()} for score in scores)
-        emit_jsonl({"section": "identifiers", **score.as_dict()} for score in identifier_scores)
-        if identity_scores is not None:
-            emit_jsonl([{"section": "identity", **identity_scores.as_dict()}])
-        if media_scores is not None:
-            emit_jsonl(_media_rows(media_scores))
-        if network_scores is not None:
-            emit_jsonl(_network_rows(network_scores))
-        return
+        emit_jsonl(_synthetic_rows(scores))
+    else:
+        _print_synthetic(scores)
+
+
+@dataclass(frozen=True, slots=True)
+class _SyntheticScores:
+    """Every section scored against a synthetic truth.json; None where the stage has not run."""
+
+    formats: list[FormatScore]
+    identifiers: list[IdentifierScore]
+    identity: IdentityEval | None
+    media: MediaScores | None
+    network: NetworkScores | None
+    triage: TriageScores | None
+
+
+def _score_synthetic(store: CaseStore, truth_data: dict[str, Any]) -> _SyntheticScores:
+    from darkroom.synth.evaluate import score_formats, score_identifiers  # noqa: PLC0415 - start-up
+    from darkroom.synth.evaluate_identity import has_identity, score_identity  # noqa: PLC0415
+    from darkroom.synth.evaluate_media import has_media, score_media  # noqa: PLC0415
+    from darkroom.synth.evaluate_network import has_network, score_network  # noqa: PLC0415
+    from darkroom.synth.evaluate_triage import has_triage, score_triage  # noqa: PLC0415
+
+    return _SyntheticScores(
+        formats=score_formats(store, truth_data),
+        identifiers=score_identifiers(store, truth_data),
+        identity=score_identity(store, truth_data) if has_identity(store) else None,
+        media=score_media(store, truth_data) if has_media(store) else None,
+        network=score_network(store, truth_data) if has_network(store) else None,
+        triage=score_triage(store, truth_data) if has_triage(store) else None,
+    )
+
+
+def _synthetic_rows(scores: _SyntheticScores) -> Iterator[dict[str, Any]]:
+    """One JSON line per scored row, each with its section."""
+    from darkroom.synth.evaluate_triage import triage_rows  # noqa: PLC0415 - start-up
+
+    yield from ({"section": "formats", **score.as_dict()} for score in scores.formats)
+    yield from ({"section": "identifiers", **score.as_dict()} for score in scores.identifiers)
+    if scores.identity is not None:
+        yield {"section": "identity", **scores.identity.as_dict()}
+    if scores.media is not None:
+        yield from _media_rows(scores.media)
+    if scores.network is not None:
+        yield from _network_rows(scores.network)
+    if scores.triage is not None:
+        yield from triage_rows(scores.triage)
+
+
+def _print_synthetic(scores: _SyntheticScores) -> None:
     table = Table("format", "files", "parsed", "messages", "recall", "extra", "contacts", "recall", "extra")
-    for s in scores:
+    for s in scores.formats:
         table.add_row(
             s.kind,
             str(s.files),
@@ -89,17 +126,19 @@ def evaluate(
         )
     out().print(table)
     ids = Table("identifier", "planted (in evidence)", "extracted", "precision", "recall")
-    for i in identifier_scores:
+    for i in scores.identifiers:
         ids.add_row(
             i.kind, str(i.planted_in_evidence), str(i.extracted), _percent(i.precision), _percent(i.recall)
         )
     out().print(ids)
-    if identity_scores is not None:
-        _print_identity(identity_scores)
-    if media_scores is not None:
-        _print_media(media_scores)
-    if network_scores is not None:
-        _print_network(network_scores)
+    if scores.identity is not None:
+        _print_identity(scores.identity)
+    if scores.media is not None:
+        _print_media(scores.media)
+    if scores.network is not None:
+        _print_network(scores.network)
+    if scores.triage is not None:
+        _print_triage(scores.triage)
 
 
 def _network_rows(scores: NetworkScores) -> Iterator[dict[str, Any]]:
@@ -239,3 +278,12 @@ def _print_media(scores: MediaScores) -> None:
             _percent(row.share_within_dihedral),
         )
     out().print(robust)
+
+
+def _print_triage(scores: TriageScores) -> None:
+    from darkroom.synth.evaluate_triage import describe  # noqa: PLC0415 - start-up
+
+    table = Table("triage (planted events, decoys, high-risk suspects)", "value")
+    for measure, value in describe(scores):
+        table.add_row(measure, value)
+    out().print(table)

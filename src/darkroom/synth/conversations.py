@@ -7,8 +7,9 @@ carries the same messages because both copies stream from the conversation's own
 
 from __future__ import annotations
 
+import heapq
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -36,6 +37,23 @@ class ChatMessage:
     sent_at: datetime
     sender: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptedConversation(Conversation):
+    """A conversation with planted lines (`synth/events.py`) merged into its small talk.
+
+    `script_seed` is the seed the script belongs to: a copy of the conversation re-seeded for
+    another platform (a Messenger thread of the same people) does not carry it. `planted` holds
+    the truth.json records of what was planted.
+    """
+
+    script: tuple[ChatMessage, ...] = ()
+    script_seed: int = 0
+    planted: tuple[Mapping[str, object], ...] = ()
+
+
+SCRIPT_QUIET = timedelta(hours=14)  # no small talk this close to a planted line: it stands alone
 
 
 def plan_conversations(
@@ -120,7 +138,18 @@ def with_message_counts(
 
 
 def iter_messages(conversation: Conversation) -> Iterator[ChatMessage]:
-    """The conversation's messages in time order: sessions of a few quick replies, days apart."""
+    """The conversation's messages in time order: small talk, and any planted script merged in."""
+    if not isinstance(conversation, ScriptedConversation) or conversation.seed != conversation.script_seed:
+        yield from _small_talk_stream(conversation)
+        return
+    script = conversation.script
+    quiet = [(line.sent_at - SCRIPT_QUIET, line.sent_at + SCRIPT_QUIET) for line in script]
+    talk = (m for m in _small_talk_stream(conversation) if not any(a <= m.sent_at <= b for a, b in quiet))
+    yield from heapq.merge(talk, sorted(script, key=lambda line: line.sent_at), key=lambda m: m.sent_at)
+
+
+def _small_talk_stream(conversation: Conversation) -> Iterator[ChatMessage]:
+    """Sessions of a few quick replies, days apart, as a pure function of the conversation's seed."""
     rng = random.Random(conversation.seed)  # noqa: S311 - synthetic data
     count = conversation.message_count
     days = max(1, (conversation.end_utc - conversation.start_utc).days)

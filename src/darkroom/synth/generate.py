@@ -21,6 +21,7 @@ from typing import TypeVar
 from darkroom.synth.archives import member_path, pack_tar_gz, pack_zip, zip_time
 from darkroom.synth.artefacts import WRITERS, SlotJob, TruthFile
 from darkroom.synth.errors import OutputNotEmpty
+from darkroom.synth.events import plant_events
 from darkroom.synth.exhibits import FIRST_SEIZURE, ExhibitPlan
 from darkroom.synth.hashsets import (
     MediaTruth,
@@ -84,7 +85,7 @@ def generate(out_dir: Path, scale: ScaleName, seed: int, progress: Progress | No
     """Write a seized-evidence tree for a synthetic network case plus `out_dir/truth.json`."""
     report = progress or _silent
     _prepare(out_dir)
-    plan = plan_case(SCALES[scale], seed)
+    plan = plant_events(plan_case(SCALES[scale], seed))
     report("plan", 1, 1)
     roots = {exhibit.ref: _root(out_dir, exhibit) for exhibit in plan.exhibits}
     media = write_media(plan.media, roots, lambda done, total: report("images", done, total))

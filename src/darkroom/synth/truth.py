@@ -28,6 +28,10 @@ Top level: `darkroom_synth` (format version), `seed`, `scale`, `case` {name, reg
                   whole seconds [start_s, end_s), listing and expected match
   hashsets        (scalar) the four hash-set files: format, rows, rows matching evidence, rows
                   for files not in evidence, decoys
+  planned_events  triage scripts planted into chats (synth/events.py): planned events (urgent
+                  or past, with the days they name), decoys that must raise no alert, chatter;
+                  each with its conversation, speaker, exhibits, reference seizure, messages
+  high_risk       the planted high-risk suspects and the urgent events they wrote
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from darkroom.synth.artefacts.base import TruthFile
+from darkroom.synth.events import high_risk_records, planted_records
 from darkroom.synth.exhibits import ExhibitPlan
 from darkroom.synth.hashsets import COLUMNS, HashSetTruth, MediaTruth, SystemFile
 from darkroom.synth.images import Digests, ViewerPdq
@@ -133,6 +138,8 @@ def _sections(
         "files": lambda: (_file(f) for f in files),
         "series": lambda: _series(plan, images),
         "cameras": lambda: map(asdict, plan.media.cameras),
+        "planned_events": lambda: iter(planted_records(plan)),
+        "high_risk": lambda: iter(high_risk_records(plan)),
     }
 
 

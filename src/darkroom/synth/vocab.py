@@ -159,3 +159,56 @@ LAPTOP_MODELS: tuple[str, ...] = (
     "HP EliteBook 840",
     "Acer Aspire 5",
 )
+
+# Planted triage scripts (synth/events.py): bland, non-explicit chat between two adults about
+# looking after a child, a visit, a birth, deleting a chat or paying. Never addressed to a child.
+# "A" writes the lines about the child, "B" answers; {when} is a date expression the generator
+# renders from the message day, {past} one that names a day already gone.
+EVENT_SCRIPTS: dict[str, tuple[tuple[tuple[str, str], ...], ...]] = {
+    "en": (
+        (("A", "Her mum is away {when}, so I'm looking after the little one on my own"),
+         ("B", "Ok. Can I come over then?"),
+         ("A", "Yes, come round in the evening. Delete this chat after")),
+        (("A", "I'm babysitting {when}, her parents are away"),
+         ("B", "Good. I'll drive up and stay over"),
+         ("A", "Fine. Keep this between us")),
+    ),
+    "nb": (
+        (("A", "Mora er bortreist {when}, så jeg passer den lille alene"),
+         ("B", "Ok. Kan jeg komme innom da?"),
+         ("A", "Ja, kom innom på kvelden. Slett chatten etterpå")),
+        (("A", "Jeg er barnevakt {when}, foreldrene er bortreist"),
+         ("B", "Bra. Jeg kjører opp og overnatter"),
+         ("A", "Greit. Dette blir mellom oss")),
+    ),
+}  # fmt: skip
+BIRTH_SCRIPTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("A", "When she is born {when} I will be looking after her a lot"),
+           ("B", "Then I will visit you when she is here"),
+           ("A", "Yes. Keep it between us")),
+    "nb": (("A", "Når hun blir født {when} skal jeg passe henne mye"),
+           ("B", "Da kommer jeg på besøk"),
+           ("A", "Ja. Hold det mellom oss")),
+}  # fmt: skip
+DECOY_SCRIPTS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "no-child": {
+        "en": (("A", "Shall we meet up at the cabin {when}?"), ("B", "Sure, I'll come over after lunch")),
+        "nb": (("A", "Skal vi møtes på hytta {when}?"), ("B", "Ja, jeg kommer innom etter lunsj")),
+    },
+    "past-date": {
+        "en": (("A", "I was looking after her {past}, it went fine"),
+               ("B", "Good. Come over for a coffee some time")),
+        "nb": (("A", "Jeg passet henne {past}, det gikk fint"), ("B", "Så bra. Kom innom på kaffe en gang")),
+    },
+    "negation": {
+        "en": (("A", "I'm not looking after her {when} after all, her mum cancelled"),
+               ("B", "Ok. Come over for the match instead?")),
+        "nb": (("A", "Jeg skal ikke passe henne {when} likevel"), ("B", "Ok, kom innom på kampen i stedet?")),
+    },
+}  # fmt: skip
+CHATTER_LINES: dict[str, tuple[str, ...]] = {
+    "en": ("Delete this chat when you have read it", "Use the other app from now on",
+           "I can send the money tonight", "Did the gift card work?"),
+    "nb": ("Slett chatten når du har lest", "Bruk den andre appen fra nå av",
+           "Jeg kan sende penger i kveld", "Fikk du vipps fra meg?"),
+}  # fmt: skip
