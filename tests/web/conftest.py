@@ -1,7 +1,7 @@
 """One demo case per test session, served by a real uvicorn on a free loopback port.
 
 `darkroom demo` builds the case (its serving step runs with the server start replaced, so the
-demo user it creates and prints is tested too); identity resolution and the network build run on
+demo user it creates and prints is tested too); identity resolution, the network build and triage run on
 it. Then one person is restricted through one of its accounts, users are made (a
 lead with clearance, an investigator without, a stranger with no membership) and the app is
 served in a thread.
@@ -134,7 +134,7 @@ def web_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCase]:
     found = re.search(r"password (\S+)", printed.getvalue())
     case_dir = out_dir / "case"
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        for stage in (["identity", "resolve"], ["network", "build"]):
+        for stage in (["identity", "resolve"], ["network", "build"], ["triage", "run"]):
             assert run([*stage, "--case", str(case_dir)]) == 0, printed.getvalue()
     store = CaseStore.open(case_dir)
     case_id = store.info().case_id

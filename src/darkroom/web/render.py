@@ -18,6 +18,7 @@ from darkroom.web.serverdb import Session
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
 CASE_NAV: Final = (
     ("dashboard", "Dashboard", ""),
+    ("triage", "Triage", "/triage"),
     ("leads", "Leads", "/leads"),
     ("network", "Network", "/network"),
     ("conversations", "Conversations", "/conversations"),

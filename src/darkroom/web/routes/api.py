@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from darkroom.web import actions
 from darkroom.web.access import not_found
 from darkroom.web.deps import LoggedIn, State, Viewer
-from darkroom.web.queries import Page, comms, identity_view, media_view, overview, workspace
+from darkroom.web.queries import Page, comms, identity_view, media_view, overview, triage_view, workspace
 from darkroom.web.render import plain_snippet
 from darkroom.web.routes.pages import case_counts, member_cases
 
@@ -132,8 +132,15 @@ def conversations(
 
 @router.get("/cases/{case_id}/conversations/{conversation_id}")
 def conversation(view: Viewer, conversation_id: RowId, page_number: PageNo = 1) -> ConversationOut:
-    """One conversation and a page of its messages with provenance (audited)."""
+    """One conversation and a page of its messages with provenance (audited); `hits` are the
+    indicator spans (characters of the body) triage found in each message."""
     header, messages = actions.view_conversation(view, conversation_id, page_number, "api")
+    with view.case.store.read() as conn:
+        spans = triage_view.message_spans(conn, [m["id"] for m in messages.items])
+    for message in messages.items:
+        message["hits"] = [
+            {"start": a, "end": b, "indicator": what} for a, b, what in spans.get(message["id"], [])
+        ]
     return ConversationOut(conversation=header, messages=_out(messages))
 
 

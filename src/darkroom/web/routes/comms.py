@@ -11,7 +11,7 @@ from darkroom.errors import InvalidInput
 from darkroom.web import actions
 from darkroom.web.access import not_found
 from darkroom.web.deps import LoggedIn, State, Viewer
-from darkroom.web.queries import comms, workspace
+from darkroom.web.queries import comms, triage_view, workspace
 from darkroom.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -58,9 +58,10 @@ def conversation(
     with view.case.store.read() as conn:
         notes = workspace.notes_of(conn, "message", ids)
         bookmarks = workspace.my_bookmarks_of(conn, view, "message", ids)
+        spans = triage_view.message_spans(conn, ids)
     return page(
         state.templates, request, "conversation.html", session, view, active="conversations",
-        conversation=header, messages=messages, notes=notes, bookmarks=bookmarks,
+        conversation=header, messages=messages, notes=notes, bookmarks=bookmarks, spans=spans,
     )  # fmt: skip
 
 
