@@ -21,10 +21,23 @@ NOT_RUN: Final = "Triage has not run on this case (darkroom triage run, or darkr
 MAX_QUEUE_PAGES: Final = 200
 ALERTS_PER_PAGE: Final = 20
 ALERT_EXISTS_SQL: Final = text("SELECT 1 FROM alerts WHERE id = :id")
+_TABLE_SQL: Final = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name")
+
+
+def _has_table(conn: Connection, name: str) -> bool:
+    return conn.execute(_TABLE_SQL, {"name": name}).first() is not None
 
 
 def has_run(conn: Connection) -> bool:
-    """A triage run finished on this case."""
+    """A triage run finished on this case (a case made while migration 0007 was a placeholder has
+    no triage tables: it shows as not triaged rather than failing)."""
+    if (
+        conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'triage_runs'")
+        ).first()
+        is None
+    ):
+        return False
     found = conn.execute(text("SELECT 1 FROM triage_runs WHERE finished_at_utc IS NOT NULL LIMIT 1")).first()
     return found is not None
 
@@ -126,6 +139,8 @@ def person_priority(store: CaseStore, view: CaseView, person_id: int) -> tuple[d
 def message_spans(conn: Connection, message_ids: list[int]) -> dict[int, list[tuple[int, int, str]]]:
     """Indicator hits per message as (start, end, 'category: term') character spans of the body."""
     found: dict[int, list[tuple[int, int, str]]] = {}
+    if not message_ids or not _has_table(conn, "indicator_hits"):
+        return found
     rows = conn.execute(
         text(
             "SELECT message_id, category, term, span_start, span_end FROM indicator_hits "
