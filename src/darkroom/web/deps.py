@@ -59,6 +59,12 @@ class TimedCache:
         with self._lock:
             self._values.pop(key, None)
 
+    def drop_prefix(self, prefix: str) -> None:
+        """Forget every key starting with the prefix."""
+        with self._lock:
+            for key in [k for k in self._values if k.startswith(prefix)]:
+                del self._values[key]
+
 
 @dataclass(slots=True)
 class WebState:
@@ -71,6 +77,8 @@ class WebState:
     counts: TimedCache = field(default_factory=lambda: TimedCache(30.0))
     chain_status: TimedCache = field(default_factory=lambda: TimedCache(3600.0))
     person_details: TimedCache = field(default_factory=lambda: TimedCache(600.0, max_keys=2000))
+    # Alerts and priority breakdowns: short-lived, since an alert's status may change in another worker.
+    triage: TimedCache = field(default_factory=lambda: TimedCache(15.0, max_keys=3000))
 
 
 def web_state(request: Request) -> WebState:

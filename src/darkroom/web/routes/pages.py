@@ -75,7 +75,7 @@ def dashboard(request: Request, session: LoggedIn, view: Viewer, state: State) -
     data = case_counts(state, view)
     with view.case.store.read() as conn:
         triaged = triage_view.has_run(conn)
-        urgent = triage_view.urgent_alerts(conn, view) if triaged else []
+        urgent = triage_view.urgent_alerts(conn, view, cache=state.triage) if triaged else []
     return page(
         state.templates, request, "dashboard.html", session, view, active="dashboard", triaged=triaged,
         urgent=urgent, **data,

@@ -43,7 +43,7 @@ def person(
         notes = workspace.notes_of(conn, "person", [person_id]).get(person_id, [])
         bookmark = workspace.my_bookmarks_of(conn, view, "person", [person_id]).get(person_id)
         node = graph_view.node_of_person(conn, person_id) if graph_view.has_network(conn) else None
-    priority, priority_note = triage_view.person_priority(view.case.store, view, person_id)
+    priority, priority_note = triage_view.person_priority(view.case.store, view, person_id, state.triage)
     return page(
         state.templates, request, "person.html", session, view, active="persons",
         person=found, notes=notes, bookmark=bookmark, node=node, priority=priority,

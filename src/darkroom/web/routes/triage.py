@@ -57,6 +57,7 @@ def alerts(
 @router.post("/cases/{case_id}/alerts/{alert_id}/status")
 def alert_status(
     view: Viewer,
+    state: State,
     alert_id: int,
     status: Annotated[AlertStatus, Form()],
     reason: Annotated[str, Form(min_length=1, max_length=2000)],
@@ -67,6 +68,7 @@ def alert_status(
         if conn.execute(triage_view.ALERT_EXISTS_SQL, {"id": alert_id}).first() is None:
             raise not_found("no such alert")
         set_alert_status(conn, alert_id, status, reason, view.user.name)
+    triage_view.forget_alerts(state.triage, view)
     return RedirectResponse(f"/cases/{view.case.case_id}/alerts#alert-{alert_id}", status_code=303)
 
 
@@ -81,11 +83,11 @@ def queue_api(view: Viewer, page_number: PageNo = 1) -> PageOut:
 
 
 @api_router.get("/cases/{case_id}/alerts")
-def alerts_api(view: Viewer, inactive: bool = False, page_number: PageNo = 1) -> PageOut:
+def alerts_api(view: Viewer, state: State, inactive: bool = False, page_number: PageNo = 1) -> PageOut:
     """Alerts, most urgent first, with their messages; each hit's span is in characters of the body."""
     with view.case.store.read() as conn:
         if not triage_view.has_run(conn):
             return PageOut(items=[], page=page_number, has_next=False)
-        found = triage_view.alerts_page(conn, view, page_number, inactive)
+        found = triage_view.alerts_page(conn, view, page_number, inactive, state.triage)
     items: list[dict[str, Any]] = found.items
     return PageOut(items=items, page=found.number, has_next=found.has_next)
