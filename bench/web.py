@@ -8,7 +8,8 @@ asyncio) log in, then each walks a mix of pages — dashboard, conversations lis
 random page of it), search, media grid, a media item, evidence, audit log, and, when identity and
 the network ran, persons, a person (a best-connected suspect half the time), leads, a lead, the
 network view and its neighbourhood API — for `--rounds` rounds. Every conversation, person and
-media view is appended to the case's audit chain, as in real use. Latency is measured per request
+media view is appended to the case's audit chain, as in real use. With triage run, the queue and
+the alerts are in the mix too. Latency is measured per request
 at the client. The issue's goal: p95 < 300 ms per page on the 2-core machine.
 
 Run: `.venv/bin/python bench/web.py [--case DIR] [--users 25] [--rounds 20] [--json]`, or `--quick`
@@ -156,6 +157,7 @@ def sample_ids(case: Path) -> dict[str, list[Any]]:
             "SELECT node_key FROM network_nodes ORDER BY weighted_degree DESC LIMIT 200"
         )] if built else []  # fmt: skip
         leads = [r[0] for r in db.execute("SELECT id FROM leads ORDER BY rank LIMIT 200")] if built else []
+        triaged = "triage_runs" in tables and db.execute("SELECT 1 FROM triage_runs").fetchone() is not None
         person_pages = max(1, len(persons) // 50)
     words = sorted({w.lower() for body in bodies for w in re.findall(r"[A-Za-z]{5,}", body)})
     return {
@@ -168,6 +170,7 @@ def sample_ids(case: Path) -> dict[str, list[Any]]:
         "nodes": nodes,
         "leads": leads,
         "person_pages": [person_pages],
+        "triaged": [triaged],
     }
 
 
@@ -229,8 +232,11 @@ def page_mix(case_id: str, ids: dict[str, list[Any]], rng: random.Random) -> lis
 
 
 def phase_two_pages(base: str, ids: dict[str, list[Any]], rng: random.Random) -> list[tuple[str, str]]:
-    """Persons, a person (a top suspect half the time), leads, a lead, the network view and its API."""
+    """Triage queue, alerts, persons, a person (a top suspect half the time), leads, a lead, the
+    network view and its API."""
     mix: list[tuple[str, str]] = [("persons", f"{base}/persons?page={rng.randint(1, 30)}")]
+    if ids["triaged"][0]:
+        mix += [("triage queue", f"{base}/triage?page={rng.randint(1, 3)}"), ("alerts", f"{base}/alerts")]
     if ids["persons"]:
         pool = ids["suspects"] if ids["suspects"] and rng.random() < 0.5 else ids["persons"]
         mix.append(("person", f"{base}/persons/{rng.choice(pool)}"))
