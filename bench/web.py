@@ -239,7 +239,10 @@ def phase_two_pages(base: str, ids: dict[str, list[Any]], rng: random.Random) ->
         mix += [("triage queue", f"{base}/triage?page={rng.randint(1, 3)}"), ("alerts", f"{base}/alerts")]
     if ids["persons"]:
         pool = ids["suspects"] if ids["suspects"] and rng.random() < 0.5 else ids["persons"]
-        mix.append(("person", f"{base}/persons/{rng.choice(pool)}"))
+        person = rng.choice(pool)
+        mix.append(("person", f"{base}/persons/{person}"))
+        if ids["triaged"][0]:  # the page loads its priority box right after itself
+            mix.append(("person priority", f"{base}/persons/{person}/priority"))
     if ids["leads"]:
         mix += [
             ("leads", f"{base}/leads?page={rng.randint(1, 5)}"),

@@ -43,12 +43,25 @@ def person(
         notes = workspace.notes_of(conn, "person", [person_id]).get(person_id, [])
         bookmark = workspace.my_bookmarks_of(conn, view, "person", [person_id]).get(person_id)
         node = graph_view.node_of_person(conn, person_id) if graph_view.has_network(conn) else None
-    priority, priority_note = triage_view.person_priority(view.case.store, view, person_id, state.triage)
     return page(
         state.templates, request, "person.html", session, view, active="persons",
-        person=found, notes=notes, bookmark=bookmark, node=node, priority=priority,
-        priority_note=priority_note,
+        person=found, notes=notes, bookmark=bookmark, node=node,
     )  # fmt: skip
+
+
+@router.get("/cases/{case_id}/persons/{person_id}/priority")
+def person_priority(
+    request: Request, session: LoggedIn, view: Viewer, state: State, person_id: int
+) -> HTMLResponse:
+    """A person's advisory priority breakdown, as a fragment the person page loads after itself
+    (triage reads every alert for it; the page itself stays fast)."""
+    with view.case.store.read() as conn:
+        if not identity_view.visible_person(conn, view, person_id):
+            raise not_found("no such person")
+    priority, note = triage_view.person_priority(view.case.store, view, person_id, state.triage)
+    return page(
+        state.templates, request, "_priority.html", session, view, priority=priority, priority_note=note
+    )
 
 
 @router.post("/cases/{case_id}/persons/{person_id}/decide")

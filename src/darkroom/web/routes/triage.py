@@ -46,7 +46,9 @@ def alerts(
     """Planned events, most urgent first, each with the messages that raised it (hits marked)."""
     with view.case.store.read() as conn:
         rows = (
-            triage_view.alerts_page(conn, view, page_number, inactive) if triage_view.has_run(conn) else None
+            triage_view.alerts_page(conn, view, page_number, inactive, state.triage)
+            if triage_view.has_run(conn)
+            else None
         )
     return page(
         state.templates, request, "alerts.html", session, view, active="triage", rows=rows,
