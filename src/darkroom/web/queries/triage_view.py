@@ -160,8 +160,9 @@ def person_priority(
     store: CaseStore, view: CaseView, person_id: int, cache: TimedCache | None = None
 ) -> tuple[dict[str, Any] | None, str]:
     """A person's advisory priority with its reasons, factors and alerts, or why there is none.
-    priority_breakdown reads every subject and alert (~100 ms on the dark-room case): with a cache
-    it is kept per triage run, decision and recorded factor, for the cache's time to live."""
+    priority_breakdown reads every subject and alert (0.1-0.2 s on the dark-room case): with a cache
+    it is kept per triage run, decision and recorded factor (all it shows; an alert's status is not
+    shown here), for the cache's time to live."""
     with store.read() as conn:
         if not has_run(conn):
             return None, NOT_RUN

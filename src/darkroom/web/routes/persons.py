@@ -58,7 +58,7 @@ def person_priority(
     with view.case.store.read() as conn:
         if not identity_view.visible_person(conn, view, person_id):
             raise not_found("no such person")
-    priority, note = triage_view.person_priority(view.case.store, view, person_id, state.triage)
+    priority, note = triage_view.person_priority(view.case.store, view, person_id, state.person_details)
     return page(
         state.templates, request, "_priority.html", session, view, priority=priority, priority_note=note
     )
