@@ -271,3 +271,33 @@ def test_only_the_strongest_edges_are_sent_when_there_are_too_many(
     assert capped["edges_capped"] is True and len(capped["edges"]) == 3
     strongest = sorted((e["weight"] for e in full["edges"]), reverse=True)[:3]
     assert sorted((e["weight"] for e in capped["edges"]), reverse=True) == strongest
+
+
+def test_a_lead_is_marked_from_its_page_form_and_restricted_leads_stay_hidden(
+    web_case: WebCase, ivan: httpx.Client, lena: httpx.Client
+) -> None:
+    case = f"/cases/{web_case.case_id}"
+    listed = ivan.get(f"/api{case}/leads").json()["items"]
+    nodes = [lead for lead in listed if lead["account_id"] or lead["person_id"]]
+    target = nodes[len(nodes) // 2]
+    form = {"status": "identified", "reason": "subscriber records", "csrf_token": "forged"}
+    with httpx.Client(base_url=web_case.base_url, cookies=ivan.cookies) as form_only:
+        assert form_only.post(f"{case}/leads/{target['lead_id']}/mark", data=form).status_code == 403
+    form["csrf_token"] = ivan.headers["X-CSRF-Token"]
+    answer = ivan.post(f"{case}/leads/{target['lead_id']}/mark", data=form)
+    assert answer.status_code == 303
+    page = ivan.get(answer.headers["location"]).text
+    assert "subscriber records" in page and "lead-identify" in page
+    with _db(web_case) as db:
+        db.execute("UPDATE accounts SET restricted = 1 WHERE id = ?", (target["account_id"] or 0,))
+        db.execute("UPDATE persons SET restricted = 1 WHERE id = ?", (target["person_id"] or 0,))
+    try:
+        assert ivan.get(f"/api{case}/leads/{target['lead_id']}").status_code == 404
+        assert target["lead_key"] not in {
+            lead["lead_key"] for lead in ivan.get(f"/api{case}/leads").json()["items"]
+        }
+        assert lena.get(f"/api{case}/leads/{target['lead_id']}").status_code == 200
+    finally:
+        with _db(web_case) as db:
+            db.execute("UPDATE accounts SET restricted = 0 WHERE id = ?", (target["account_id"] or 0,))
+            db.execute("UPDATE persons SET restricted = 0 WHERE id = ?", (target["person_id"] or 0,))
