@@ -1,13 +1,16 @@
 """The web app under 25 concurrent users on loopback: p50/p95 latency per page.
 
 The case: `--case DIR` (copied first; the copy is what the server opens and audits into), else the
-dark-room case at /tmp/dr3/case when /tmp/dr3/READY exists (copied), else a generated `medium`
-case (built once into bench/out/web/, reused). The server runs as its own process (uvicorn, one
-worker, as `darkroom serve` runs it); 25 simulated users (httpx, asyncio) log in, then each walks
-a mix of pages — dashboard, conversations list, a conversation (a random page of it), search,
-media grid, a media item, evidence, audit log — for `--rounds` rounds. Every conversation and media
-view is appended to the case's audit chain, as in real use. Latency is measured per request at the
-client. The issue's goal: p95 < 300 ms per page on the 2-core machine.
+dark-room case at /tmp/dr4/case when /tmp/dr4/ANALYSED exists, else /tmp/dr3/case (copied), else a
+generated `medium` case (built once into bench/out/web/, reused). The server runs as its own
+process (uvicorn, `--workers` processes, as `darkroom serve` runs it); 25 simulated users (httpx,
+asyncio) log in, then each walks a mix of pages — dashboard, conversations list, a conversation (a
+random page of it), search, media grid, a media item, evidence, audit log, and, when identity and
+the network ran, persons, a person (a best-connected suspect half the time), leads, a lead, the
+network view and its neighbourhood API — for `--rounds` rounds. Every conversation, person and
+media view is appended to the case's audit chain, as in real use. With triage run, the queue and
+the alerts are in the mix too. Latency is measured per request
+at the client. The issue's goal: p95 < 300 ms per page on the 2-core machine.
 
 Run: `.venv/bin/python bench/web.py [--case DIR] [--users 25] [--rounds 20] [--json]`, or `--quick`
 (a small demo case, 5 rounds). Exit code 0 whatever the figures; 1 when a step fails outright.
@@ -36,7 +39,8 @@ from typing import Any
 import httpx
 
 OUT = Path(__file__).resolve().parent / "out" / "web"
-DARK_ROOM = Path("/tmp/dr3")
+# The processed dark-room cases of the last sessions: dr4 has identity, network and triage.
+DARK_ROOMS = ((Path("/tmp/dr4"), "ANALYSED"), (Path("/tmp/dr3"), "READY"))
 PASSWORD = "bench passphrase 2026"
 GOAL_P95_S = 0.300
 
@@ -96,10 +100,9 @@ def prepare_case(args: argparse.Namespace) -> Path:
         source = Path(args.case)
     elif args.quick:
         source = build_generated("small")
-    elif (DARK_ROOM / "READY").exists():
-        source = DARK_ROOM / "case"
     else:
-        source = build_generated("medium")
+        ready = [folder / "case" for folder, flag in DARK_ROOMS if (folder / flag).exists()]
+        source = ready[0] if ready else build_generated("medium")
     served = OUT / "served"
     shutil.rmtree(served, ignore_errors=True)
     served.mkdir(parents=True)
@@ -140,12 +143,34 @@ def sample_ids(case: Path) -> dict[str, list[Any]]:
             for r in db.execute("SELECT body FROM messages WHERE kind = 'text' ORDER BY random() LIMIT 300")
         ]
         media_count = db.execute("SELECT COUNT(*) FROM media").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        persons = [r[0] for r in db.execute(
+            "SELECT id FROM persons WHERE retired_at_utc IS NULL ORDER BY random() LIMIT 200"
+        )] if "person_contacts" in tables else []  # fmt: skip
+        built = "network_builds" in tables and db.execute("SELECT 1 FROM network_builds").fetchone()
+        # Investigators open the best-connected suspects far more often than anyone else.
+        suspects = [r[0] for r in db.execute(
+            "SELECT person_id FROM network_nodes WHERE person_id IS NOT NULL "
+            "ORDER BY weighted_degree DESC LIMIT 40"
+        )] if built else []  # fmt: skip
+        nodes = [r[0] for r in db.execute(
+            "SELECT node_key FROM network_nodes ORDER BY weighted_degree DESC LIMIT 200"
+        )] if built else []  # fmt: skip
+        leads = [r[0] for r in db.execute("SELECT id FROM leads ORDER BY rank LIMIT 200")] if built else []
+        triaged = "triage_runs" in tables and db.execute("SELECT 1 FROM triage_runs").fetchone() is not None
+        person_pages = max(1, len(persons) // 50)
     words = sorted({w.lower() for body in bodies for w in re.findall(r"[A-Za-z]{5,}", body)})
     return {
         "conversations": [(cid, max(1, -(-count // 100))) for cid, count in conversations],
         "media": media,
         "words": words or ["hello"],
         "media_pages": [max(1, media_count // 48)],
+        "persons": persons,
+        "suspects": suspects,
+        "nodes": nodes,
+        "leads": leads,
+        "person_pages": [person_pages],
+        "triaged": [triaged],
     }
 
 
@@ -201,7 +226,32 @@ def page_mix(case_id: str, ids: dict[str, list[Any]], rng: random.Random) -> lis
     ]
     if ids["media"]:
         mix.append(("media item", f"{base}/media/{rng.choice(ids['media'])}"))
+    mix.extend(phase_two_pages(base, ids, rng))
     rng.shuffle(mix)
+    return mix
+
+
+def phase_two_pages(base: str, ids: dict[str, list[Any]], rng: random.Random) -> list[tuple[str, str]]:
+    """Triage queue, alerts, persons, a person (a top suspect half the time), leads, a lead, the
+    network view and its API."""
+    mix: list[tuple[str, str]] = [("persons", f"{base}/persons?page={rng.randint(1, 30)}")]
+    if ids["triaged"][0]:
+        mix += [("triage queue", f"{base}/triage?page={rng.randint(1, 3)}"), ("alerts", f"{base}/alerts")]
+    if ids["persons"]:
+        pool = ids["suspects"] if ids["suspects"] and rng.random() < 0.5 else ids["persons"]
+        person = rng.choice(pool)
+        mix.append(("person", f"{base}/persons/{person}"))
+        if ids["triaged"][0]:  # the page loads its priority box right after itself
+            mix.append(("person priority", f"{base}/persons/{person}/priority"))
+    if ids["leads"]:
+        mix += [
+            ("leads", f"{base}/leads?page={rng.randint(1, 5)}"),
+            ("lead", f"{base}/leads/{rng.choice(ids['leads'])}"),
+        ]
+    if ids["nodes"]:
+        node = rng.choice(ids["nodes"])
+        mix += [("network page", f"{base}/network?node={node}"),
+                ("network api", f"/api{base}/network/neighbourhood?node={node}")]  # fmt: skip
     return mix
 
 

@@ -1,9 +1,10 @@
 """One demo case per test session, served by a real uvicorn on a free loopback port.
 
 `darkroom demo` builds the case (its serving step runs with the server start replaced, so the
-demo user it creates and prints is tested too). Then persons (one restricted) and a restricted
-account are planted, users are made (a lead with clearance, an investigator without, a stranger
-with no membership) and the app is served in a thread.
+demo user it creates and prints is tested too); identity resolution, the network build and triage run on
+it. Then one person is restricted through one of its accounts, users are made (a
+lead with clearance, an investigator without, a stranger with no membership) and the app is
+served in a thread.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class WebCase:
     case_id: str
     base_url: str
     public_person: int
+    public_label: str
     restricted_person: int
+    restricted_label: str
     restricted_account: int
     restricted_handle: str
     conversation_with_restricted: int
@@ -67,41 +70,42 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+_UNIQUE_LABEL = "(SELECT COUNT(*) FROM persons q WHERE q.label = {alias}.label) = 1"
+
+
 def _plant_persons(case_dir: Path) -> dict[str, int | str]:
-    """Two persons from the case's accounts, one restricted; one account restricted (an undercover
-    officer's, say), chosen among the participants of a conversation."""
+    """Restrict one resolved person through one of its accounts (a victim's, or an undercover
+    officer's), chosen among the senders of a conversation with a handle no other record has, as a
+    lead's mark does; another person with two or more records, in conversations, stays public.
+    Labels are unique."""
     with sqlite3.connect(case_dir / "case.db") as db:
-        conv_id, account_id, handle = db.execute(
-            "SELECT p.conversation_id, a.id, a.handle_norm FROM conversation_participants p "
-            "JOIN accounts a ON a.id = p.account_id WHERE (SELECT COUNT(*) FROM messages m "
-            "WHERE m.conversation_id = p.conversation_id AND m.sender_account_id = a.id) > 0 "
-            "ORDER BY p.conversation_id, a.id LIMIT 1"
+        hidden, hidden_label, conv_id, account_id, handle = db.execute(
+            "SELECT l.person_id, h.label, p.conversation_id, a.id, a.handle_norm FROM person_links l "
+            "JOIN persons h ON h.id = l.person_id "
+            "JOIN accounts a ON a.id = l.account_id JOIN conversation_participants p ON p.account_id = a.id "
+            f"WHERE {_UNIQUE_LABEL.format(alias='h')} AND length(h.label) >= 8 "
+            "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = p.conversation_id "
+            "AND m.sender_account_id = a.id) AND NOT EXISTS (SELECT 1 FROM accounts o "
+            "WHERE o.handle_norm = a.handle_norm AND o.id != a.id) "
+            "AND NOT EXISTS (SELECT 1 FROM identifiers i JOIN account_identifiers ai "
+            "ON ai.identifier_id = i.id WHERE i.value_norm = a.handle_norm "
+            "AND ai.account_id != a.id) ORDER BY l.person_id, p.conversation_id, a.id LIMIT 1"
         ).fetchone()
-        others = [
-            r[0]
-            for r in db.execute("SELECT id FROM accounts WHERE id != ? ORDER BY id LIMIT 3", (account_id,))
-        ]
-        now = "2026-01-01T00:00:00.000000+00:00"
-        # `darkroom demo` resolves persons already; these tests plant their own (phase 1).
-        for table in ("person_links", "person_contacts", "identity_candidates", "network_nodes", "persons"):
-            db.execute(f"DELETE FROM {table}")
-        public = db.execute(
-            "INSERT INTO persons (label, restricted, created_at_utc) VALUES ('Person Alpha', 0, ?)", (now,)
-        ).lastrowid
-        hidden = db.execute(
-            "INSERT INTO persons (label, restricted, created_at_utc) VALUES ('Protected Person', 1, ?)",
-            (now,),
-        ).lastrowid
-        db.executemany(
-            "INSERT INTO person_links (person_id, account_id, method, probability, confirmed) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(public, others[0], "deterministic", None, 1), (public, others[1], "model", 0.91, 0),
-             (public, account_id, "investigator", None, 1), (hidden, others[2], "deterministic", None, 1)],
-        )  # fmt: skip
+        public, public_label = db.execute(
+            "SELECT p.id, p.label FROM persons p WHERE p.id != ? AND p.restricted = 0 "
+            f"AND {_UNIQUE_LABEL.format(alias='p')} AND length(p.label) >= 8 "
+            "AND (SELECT COUNT(*) FROM person_links l WHERE l.person_id = p.id) >= 2 AND EXISTS (SELECT 1 "
+            "FROM person_links l JOIN conversation_participants c ON c.account_id = l.account_id "
+            "WHERE l.person_id = p.id) ORDER BY p.id LIMIT 1",
+            (hidden,),
+        ).fetchone()
+        db.execute("UPDATE persons SET restricted = 1 WHERE id = ?", (hidden,))
         db.execute("UPDATE accounts SET restricted = 1 WHERE id = ?", (account_id,))
     return {
-        "public": int(public or 0),
-        "hidden": int(hidden or 0),
+        "public": int(public),
+        "public_label": str(public_label),
+        "hidden": int(hidden),
+        "hidden_label": str(hidden_label),
         "account": int(account_id),
         "handle": str(handle),
         "conversation": int(conv_id),
@@ -129,6 +133,9 @@ def web_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCase]:
             assert run(["demo", "--out", str(out_dir)]) == 0
     found = re.search(r"password (\S+)", printed.getvalue())
     case_dir = out_dir / "case"
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        for stage in (["identity", "resolve"], ["network", "build"], ["triage", "run"]):
+            assert run([*stage, "--case", str(case_dir)]) == 0, printed.getvalue()
     store = CaseStore.open(case_dir)
     case_id = store.info().case_id
     store.close()
@@ -149,7 +156,9 @@ def web_case(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCase]:
         case_id=case_id,
         base_url=f"http://127.0.0.1:{port}",
         public_person=int(planted["public"]),
+        public_label=str(planted["public_label"]),
         restricted_person=int(planted["hidden"]),
+        restricted_label=str(planted["hidden_label"]),
         restricted_account=int(planted["account"]),
         restricted_handle=str(planted["handle"]),
         conversation_with_restricted=int(planted["conversation"]),

@@ -46,14 +46,16 @@ def test_a_restricted_person_is_invisible_without_clearance(
     assert ivan.get(f"{case}/persons/{hidden}").status_code == 404
     assert ivan.get(f"/api{case}/persons/{hidden}").status_code == 404
     listed = ivan.get(f"/api{case}/persons").json()["items"]
-    assert [p["label"] for p in listed] == ["Person Alpha"]
-    assert "Protected Person" not in ivan.get(f"{case}/persons").text
+    labels = [p["label"] for p in listed]
+    assert web_case.public_label in labels
+    assert web_case.restricted_label not in labels
+    assert web_case.restricted_label not in ivan.get(f"{case}/persons").text
     note = {"kind": "person", "subject_id": hidden, "body": "x"}
     assert ivan.post(f"/api{case}/notes", json=note).status_code == 404
     assert lena.get(f"{case}/persons/{hidden}").status_code == 200
-    assert {p["label"] for p in lena.get(f"/api{case}/persons").json()["items"]} == {
-        "Person Alpha",
-        "Protected Person",
+    assert {p["label"] for p in lena.get(f"/api{case}/persons").json()["items"]} >= {
+        web_case.public_label,
+        web_case.restricted_label,
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, text
 
 from darkroom.store import CaseStore
 from darkroom.triage.factors import factors_of
-from darkroom.triage.subjects import load_subjects
+from darkroom.triage.subjects import SubjectIndex, load_subjects
 
 ADVISORY = "Advisory only: this score orders the team's work; it is not a decision or evidence."
 
@@ -83,18 +83,29 @@ class AlertView:
 
 
 def list_alerts(
-    conn: Connection, urgent_only: bool = False, include_inactive: bool = False
+    conn: Connection,
+    urgent_only: bool = False,
+    include_inactive: bool = False,
+    subject_key: str | None = None,
+    subjects: SubjectIndex | None = None,
 ) -> list[AlertView]:
-    """Alerts, most urgent first (urgent, then the soonest event), each with its messages."""
+    """Alerts, most urgent first (urgent, then the soonest event), each with its messages; with
+    `subject_key`, only those the subject took part in or led (filtered in SQL)."""
     clauses = [] if include_inactive else ["active = 1"]
     if urgent_only:
         clauses.append("urgent = 1")
+    if subject_key is not None:
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM json_each(subjects_json) WHERE value = :subject) "
+            "OR EXISTS (SELECT 1 FROM json_each(leads_json) WHERE value = :subject))"
+        )
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = conn.execute(text(_ALERTS_SQL.format(where=where))).all()
+    rows = conn.execute(text(_ALERTS_SQL.format(where=where)), {"subject": subject_key}).all()
     if not rows:
         return []
-    labels = load_subjects(conn).labels
-    messages = _alert_messages(conn, [int(row.id) for row in rows], labels)
+    subjects = subjects or load_subjects(conn)
+    messages = _alert_messages(conn, [int(row.id) for row in rows], subjects)
+    labels = subjects.labels
     return [
         AlertView(
             id=int(row.id),
@@ -120,9 +131,9 @@ def list_alerts(
 
 
 def _alert_messages(
-    conn: Connection, alert_ids: list[int], labels: dict[str, str]
+    conn: Connection, alert_ids: list[int], subjects: SubjectIndex
 ) -> dict[int, list[AlertMessage]]:
-    subjects = load_subjects(conn)
+    labels = subjects.labels
     rows = conn.execute(_ALERT_MESSAGES_SQL, {"ids": json.dumps(alert_ids)}).all()
     hits: dict[int, list[dict[str, Any]]] = {}
     for hit in conn.execute(_HITS_OF_SQL, {"ids": json.dumps(sorted({int(r.message_id) for r in rows}))}):
@@ -209,8 +220,7 @@ def priority_breakdown(store: CaseStore, subject: str | int) -> PriorityBreakdow
         alerts = [
             {"alert_id": a.id, "event_date": a.event_date, "date_text": a.date_text, "urgent": a.urgent,
              "status": a.status, "led": key in a.leads}
-            for a in list_alerts(conn)
-            if key in a.leads or any(s["subject"] == key for s in a.subjects)
+            for a in list_alerts(conn, subject_key=key, subjects=subjects)
         ]  # fmt: skip
     return PriorityBreakdown(
         subject=key,

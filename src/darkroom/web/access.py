@@ -15,13 +15,16 @@ from fastapi import HTTPException
 from darkroom.web.cases import OpenCase
 from darkroom.web.serverdb import Clearance, User
 
-CaseAction = Literal["reveal", "categorise", "restrict", "annotate"]
+CaseAction = Literal["reveal", "categorise", "restrict", "annotate", "decide", "mark-lead"]
 # Roles allowed each action inside a case they are a member of.
 _ALLOWED: Final[dict[CaseAction, frozenset[str]]] = {
     "reveal": frozenset({"admin", "lead", "investigator", "examiner"}),
     "categorise": frozenset({"admin", "lead", "examiner"}),
     "restrict": frozenset({"admin", "lead"}),
     "annotate": frozenset({"admin", "lead", "investigator", "analyst", "examiner"}),
+    # Identity decisions (merge, split, confirm, reject a link) and marks on leads.
+    "decide": frozenset({"admin", "lead", "investigator"}),
+    "mark-lead": frozenset({"admin", "lead", "investigator"}),
 }
 RESTRICTED_LABEL: Final = "[restricted]"
 

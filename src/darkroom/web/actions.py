@@ -12,14 +12,23 @@ import uuid
 from pathlib import Path
 from typing import Any, Literal
 
-from darkroom.errors import EvidenceError
+from darkroom.errors import EvidenceError, InvalidInput
 from darkroom.evidence import audit
 from darkroom.evidence.archives import copy_location
 from darkroom.evidence.intake import location_of
+from darkroom.identity.decisions import (
+    DecisionOutcome,
+    confirm_person,
+    merge_persons,
+    reject_link,
+    split_person,
+)
+from darkroom.network import marks as network_marks
+from darkroom.network.marks import Mark, MarkStatus
 from darkroom.web.access import CaseView, not_found
-from darkroom.web.queries import Page, media_view
+from darkroom.web.deps import TimedCache
+from darkroom.web.queries import Page, identity_view, leads_view, media_view
 from darkroom.web.queries import comms as comms_queries
-from darkroom.web.queries import persons as person_queries
 
 ViewedKind = Literal["person", "conversation", "media"]
 
@@ -43,13 +52,17 @@ def view_conversation(
     return header, messages
 
 
-def view_person(view: CaseView, person_id: int, via: str) -> dict[str, Any]:
-    """A person with accounts, identifiers and exhibits (audited); 404 when absent or not cleared."""
+def view_person(view: CaseView, person_id: int, via: str, cache: TimedCache | None = None) -> dict[str, Any]:
+    """A person as identity resolution left it (audited); 404 when absent or not cleared.
+
+    A retired person (merged into another) is returned unaudited with `merged_into`, for a redirect.
+    """
     with view.case.store.read() as conn:
-        found = person_queries.person(conn, view, person_id)
+        found = identity_view.person_page(conn, view, person_id, cache)
     if found is None:
         raise not_found("no such person")
-    audit_view(view, "person", person_id, {"via": via})
+    if found["retired_at_utc"] is None:
+        audit_view(view, "person", person_id, {"via": via})
     return found
 
 
@@ -97,3 +110,42 @@ def reveal(view: CaseView, file_id: int, reason: str) -> bytes:
     finally:
         if copy_dir is not None:
             shutil.rmtree(copy_dir, ignore_errors=True)
+
+
+DecisionKind = Literal["merge", "split", "confirm", "reject-link"]
+
+
+def decide(
+    view: CaseView, kind: DecisionKind, person_id: int, refs: list[str], other_id: int | None, reason: str
+) -> DecisionOutcome:
+    """An investigator's decision on a person, made and audited by darkroom.identity.decisions with the
+    web user as actor; nothing the viewer may not see can be named (404)."""
+    view.require("decide")
+    with view.case.store.read() as conn:
+        if not identity_view.visible_person(conn, view, person_id):
+            raise not_found("no such person")
+        if other_id is not None and not identity_view.visible_person(conn, view, other_id):
+            raise not_found("no such person")
+        if not identity_view.visible_refs(conn, view, refs):
+            raise not_found("no such account")
+    store, actor = view.case.store, view.user.name
+    if kind == "merge":
+        if other_id is None:
+            raise InvalidInput("a merge needs the other person's number")
+        return merge_persons(store, actor, person_id, other_id, reason)
+    if kind == "split":
+        return split_person(store, actor, person_id, refs, reason)
+    if kind == "confirm":
+        return confirm_person(store, actor, person_id, refs, reason)
+    if len(refs) != 1:
+        raise InvalidInput("reject one link at a time")
+    return reject_link(store, actor, person_id, refs[0], reason)
+
+
+def mark_lead(view: CaseView, lead_id: int, status: MarkStatus, reason: str) -> Mark:
+    """Identify or dismiss a lead (audited by darkroom.network.marks with the web user as actor)."""
+    view.require("mark-lead")
+    with view.case.store.read() as conn:
+        if leads_view.lead_page(conn, view, lead_id) is None:
+            raise not_found("no such lead")
+    return network_marks.mark_lead(view.case.store, str(lead_id), status, reason, view.user.name)

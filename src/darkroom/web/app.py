@@ -25,7 +25,7 @@ from darkroom.errors import DarkroomError, EvidenceError, InvalidInput, MediaErr
 from darkroom.web.cases import CaseRegistry, ServedCases
 from darkroom.web.deps import WebState, csrf_guard, optional_session
 from darkroom.web.render import make_templates, page
-from darkroom.web.routes import api, auth, comms, media, pages, persons
+from darkroom.web.routes import api, auth, comms, graph_api, leads, media, pages, persons, triage
 from darkroom.web.security import NotLoggedIn, SecurityHeaders
 from darkroom.web.serverdb import ServerDb, open_server_db
 
@@ -125,7 +125,16 @@ def create_app(
     state.templates.env.globals["vendor"] = state.vendor_dir is not None
     app.add_middleware(SecurityHeaders)
     _install_handlers(app)
-    for router in (auth.router, pages.router, comms.router, media.router, persons.router, api.router):
+    routers = (
+        auth.router,
+        pages.router,
+        comms.router,
+        media.router,
+        persons.router,
+        leads.router,
+        triage.router,
+    )
+    for router in (*routers, api.router, graph_api.router, triage.api_router):
         app.include_router(router)
     app.mount("/static/app", StaticFiles(directory=STATIC_DIR), name="static")
     if state.vendor_dir is not None:

@@ -34,6 +34,7 @@ class TimedCache:
     """A tiny per-key cache with a time-to-live, for counts that are slow on a large case."""
 
     ttl_s: float
+    max_keys: int = 10_000
     _values: dict[str, tuple[float, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -46,6 +47,10 @@ class TimedCache:
             return hit[1]
         value = compute()
         with self._lock:
+            if len(self._values) >= self.max_keys:
+                self._values = {k: v for k, v in self._values.items() if now - v[0] < self.ttl_s}
+                if len(self._values) >= self.max_keys:
+                    self._values.clear()
             self._values[key] = (now, value)
         return value
 
@@ -53,6 +58,12 @@ class TimedCache:
         """Forget one key (after a change the page must show at once)."""
         with self._lock:
             self._values.pop(key, None)
+
+    def drop_prefix(self, prefix: str) -> None:
+        """Forget every key starting with the prefix."""
+        with self._lock:
+            for key in [k for k in self._values if k.startswith(prefix)]:
+                del self._values[key]
 
 
 @dataclass(slots=True)
@@ -65,6 +76,9 @@ class WebState:
     vendor_dir: Path | None
     counts: TimedCache = field(default_factory=lambda: TimedCache(30.0))
     chain_status: TimedCache = field(default_factory=lambda: TimedCache(3600.0))
+    person_details: TimedCache = field(default_factory=lambda: TimedCache(600.0, max_keys=2000))
+    # Alerts and priority breakdowns: short-lived, since an alert's status may change in another worker.
+    triage: TimedCache = field(default_factory=lambda: TimedCache(15.0, max_keys=3000))
 
 
 def web_state(request: Request) -> WebState:

@@ -16,9 +16,11 @@ from darkroom.web.access import CaseView
 from darkroom.web.serverdb import Session
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
-# Pages of later phases (triage queue, leads, network) appear in the navigation once they exist.
 CASE_NAV: Final = (
     ("dashboard", "Dashboard", ""),
+    ("triage", "Triage", "/triage"),
+    ("leads", "Leads", "/leads"),
+    ("network", "Network", "/network"),
     ("conversations", "Conversations", "/conversations"),
     ("search", "Search", "/search"),
     ("persons", "Persons", "/persons"),
@@ -39,9 +41,50 @@ def highlight(snippet: str | None) -> Markup:
     return Markup(marked)  # noqa: S704
 
 
+def mark_spans(body: str | None, spans: list[tuple[int, int, str]]) -> Markup:
+    """A message body as escaped HTML with <mark> around the indicator hits (character spans of the
+    body as stored, from triage); overlapping spans merge, spans outside the body are ignored."""
+    text_value = body or ""
+    merged: list[list[Any]] = []
+    for start, end, title in sorted((max(0, a), min(len(text_value), b), t) for a, b, t in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] = f"{merged[-1][2]}, {title}" if title not in merged[-1][2] else merged[-1][2]
+        else:
+            merged.append([start, end, title])
+    out: list[str] = []
+    cursor = 0
+    for start, end, title in merged:
+        out.append(str(escape(text_value[cursor:start])))
+        out.append(f'<mark class="hit" title="{escape(title)}">{escape(text_value[start:end])}</mark>')
+        cursor = end
+    out.append(str(escape(text_value[cursor:])))
+    return Markup("".join(out))  # noqa: S704 - every piece of the body is escaped above
+
+
 def plain_snippet(snippet: str | None) -> str:
     """An FTS snippet with its hits in [brackets], for JSON."""
     return (snippet or "").replace("\x01", "[").replace("\x02", "]")
+
+
+def why(reasons: Any) -> str:
+    """A link's reasons as a sentence: the rule first, then what it rested on ("same identifier:
+    phone +4…; 2 steps"). Nested reasons (a link's own, an earlier decision's) are unfolded."""
+    if not isinstance(reasons, dict):
+        return str(reasons)
+    parts: list[str] = []
+    if "rule" in reasons:
+        parts.append(why(reasons["rule"]))
+    for key, value in reasons.items():
+        if key == "rule":
+            continue
+        if isinstance(value, dict):
+            parts.append(why(value))
+        else:
+            parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(p for p in parts if p)
 
 
 def with_query(request: Request, **changes: Any) -> str:
@@ -59,6 +102,8 @@ def make_templates() -> Jinja2Templates:
     """The Jinja2 environment (autoescaping on) with the app's filters."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.filters["highlight"] = highlight
+    templates.env.filters["why"] = why
+    templates.env.globals["mark_spans"] = mark_spans
     templates.env.globals["with_query"] = with_query
     templates.env.globals["case_nav"] = CASE_NAV
     return templates

@@ -155,10 +155,31 @@ def bookmarks_page(conn: Connection, view: CaseView, number: int) -> Page:
 def set_restricted(
     conn: Connection, view: CaseView, kind: RestrictableKind, subject_id: int, restricted: bool
 ) -> None:
-    """A lead marks or unmarks a person or account as restricted (audited)."""
-    table = "persons" if kind == "person" else "accounts"
+    """A lead marks or unmarks a person or account as restricted (audited).
+
+    Identity resolution derives a person's flag from its accounts (restricted when any is), and
+    every decision or re-run rewrites persons; so marking a person marks its accounts too, or
+    the mark would be lost at the next decision.
+    """
+    accounts: list[int] = []
+    if kind == "person":
+        accounts = [
+            int(r.account_id)
+            for r in conn.execute(
+                text("SELECT account_id FROM person_links WHERE person_id = :id ORDER BY account_id"),
+                {"id": subject_id},
+            )
+        ]
+        conn.execute(
+            text("UPDATE persons SET restricted = :r WHERE id = :id"),
+            {"r": int(restricted), "id": subject_id},
+        )
+    else:
+        accounts = [subject_id]
     conn.execute(
-        text(f"UPDATE {table} SET restricted = :r WHERE id = :id"), {"r": int(restricted), "id": subject_id}
+        text("UPDATE accounts SET restricted = :r WHERE id IN (SELECT value FROM json_each(:ids))"),
+        {"r": int(restricted), "ids": json.dumps(accounts)},
     )
     action = "restrict.mark" if restricted else "restrict.unmark"
-    audit.append(conn, view.user.name, action, f"{kind}:{subject_id}", {"restricted": restricted})
+    details = {"restricted": restricted, "accounts": accounts}
+    audit.append(conn, view.user.name, action, f"{kind}:{subject_id}", details)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from darkroom.web import actions
 from darkroom.web.access import not_found
 from darkroom.web.deps import LoggedIn, State, Viewer
-from darkroom.web.queries import Page, comms, media_view, overview, persons, workspace
+from darkroom.web.queries import Page, comms, identity_view, media_view, overview, triage_view, workspace
 from darkroom.web.render import plain_snippet
 from darkroom.web.routes.pages import case_counts, member_cases
 
@@ -51,6 +51,14 @@ class PageOut(BaseModel):
     items: list[dict[str, Any]]
     page: int
     has_next: bool
+
+
+class SearchOut(PageOut):
+    """A page of hits; in stored order ask for `before=next_before` while `has_next`."""
+
+    order: str
+    next_before: int | None
+    capped: bool
 
 
 class ConversationOut(BaseModel):
@@ -124,8 +132,15 @@ def conversations(
 
 @router.get("/cases/{case_id}/conversations/{conversation_id}")
 def conversation(view: Viewer, conversation_id: RowId, page_number: PageNo = 1) -> ConversationOut:
-    """One conversation and a page of its messages with provenance (audited)."""
+    """One conversation and a page of its messages with provenance (audited); `hits` are the
+    indicator spans (characters of the body) triage found in each message."""
     header, messages = actions.view_conversation(view, conversation_id, page_number, "api")
+    with view.case.store.read() as conn:
+        spans = triage_view.message_spans(conn, [m["id"] for m in messages.items])
+    for message in messages.items:
+        message["hits"] = [
+            {"start": a, "end": b, "indicator": what} for a, b, what in spans.get(message["id"], [])
+        ]
     return ConversationOut(conversation=header, messages=_out(messages))
 
 
@@ -135,14 +150,21 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     platform: Filter = None,
     exhibit: Filter = None,
+    order: comms.SearchOrder = "stored",
+    before: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     page_number: PageNo = 1,
-) -> PageOut:
-    """Full-text search over messages; hits marked [like this] in the snippet."""
+) -> SearchOut:
+    """Full-text search over messages; hits marked [like this] in the snippet. `stored` order (the
+    default, last stored first) pages with `before=next_before`; `relevance` ranks the newest 2,000
+    hits only (`capped` says there were more) and pages with `page`."""
     with view.case.store.read() as conn:
-        found = comms.search_page(conn, view, q, page_number, platform, exhibit)
+        found = comms.search_page(conn, view, q, page_number, platform, exhibit, order, before)
     for row in found.items:
         row["snippet"] = plain_snippet(row["snippet"])
-    return _out(found)
+    return SearchOut(
+        items=found.items, page=found.number, has_next=found.has_next, order=found.order,
+        next_before=found.next_before, capped=found.capped,
+    )  # fmt: skip
 
 
 @router.get("/cases/{case_id}/media")
@@ -178,13 +200,13 @@ def reveal(view: Viewer, file_id: RowId, reason: Annotated[str, Query(max_length
 def person_list(view: Viewer, page_number: PageNo = 1) -> PageOut:
     """Persons (restricted ones only with clearance)."""
     with view.case.store.read() as conn:
-        return _out(persons.persons_page(conn, view, page_number))
+        return _out(identity_view.persons_page(conn, view, page_number))
 
 
 @router.get("/cases/{case_id}/persons/{person_id}")
-def person(view: Viewer, person_id: RowId) -> dict[str, Any]:
+def person(view: Viewer, state: State, person_id: RowId) -> dict[str, Any]:
     """One person with accounts, identifiers and exhibits (audited)."""
-    return actions.view_person(view, person_id, "api")
+    return actions.view_person(view, person_id, "api", state.person_details)
 
 
 @router.get("/cases/{case_id}/audit")

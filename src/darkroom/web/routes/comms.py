@@ -11,7 +11,7 @@ from darkroom.errors import InvalidInput
 from darkroom.web import actions
 from darkroom.web.access import not_found
 from darkroom.web.deps import LoggedIn, State, Viewer
-from darkroom.web.queries import comms, workspace
+from darkroom.web.queries import comms, triage_view, workspace
 from darkroom.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -58,9 +58,10 @@ def conversation(
     with view.case.store.read() as conn:
         notes = workspace.notes_of(conn, "message", ids)
         bookmarks = workspace.my_bookmarks_of(conn, view, "message", ids)
+        spans = triage_view.message_spans(conn, ids)
     return page(
         state.templates, request, "conversation.html", session, view, active="conversations",
-        conversation=header, messages=messages, notes=notes, bookmarks=bookmarks,
+        conversation=header, messages=messages, notes=notes, bookmarks=bookmarks, spans=spans,
     )  # fmt: skip
 
 
@@ -85,17 +86,22 @@ def search(
     q: Annotated[str, Query(max_length=500)] = "",
     platform: Filter = None,
     exhibit: Filter = None,
+    order: comms.SearchOrder = "stored",
+    before: Annotated[int | None, Query(ge=1, le=2**53)] = None,
     page_number: PageNo = 1,
 ) -> HTMLResponse:
-    """Full-text search over messages (FTS5 syntax: phrases in quotes, OR, NOT, prefix*)."""
+    """Full-text search over messages (FTS5 syntax: phrases in quotes, OR, NOT, prefix*); last stored
+    first by default, ranked among the newest hits on request."""
     rows, error = None, None
     if q.strip():
         try:
             with view.case.store.read() as conn:
-                rows = comms.search_page(conn, view, q, page_number, platform or None, exhibit or None)
+                rows = comms.search_page(
+                    conn, view, q, page_number, platform or None, exhibit or None, order, before
+                )
         except InvalidInput as err:
             error = str(err)
     return page(
         state.templates, request, "search.html", session, view, active="search",
-        q=q, rows=rows, error=error, platform=platform or "", exhibit=exhibit or "",
+        q=q, rows=rows, error=error, platform=platform or "", exhibit=exhibit or "", order=order,
     )  # fmt: skip

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from darkroom.evidence import audit
 from darkroom.web.deps import LoggedIn, State, Viewer, WebState
-from darkroom.web.queries import overview
+from darkroom.web.queries import overview, triage_view
 from darkroom.web.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -73,7 +73,13 @@ def case_list(request: Request, session: LoggedIn, state: State) -> HTMLResponse
 def dashboard(request: Request, session: LoggedIn, view: Viewer, state: State) -> HTMLResponse:
     """Exhibits, processing coverage (failed and unsupported files), counts."""
     data = case_counts(state, view)
-    return page(state.templates, request, "dashboard.html", session, view, active="dashboard", **data)
+    with view.case.store.read() as conn:
+        triaged = triage_view.has_run(conn)
+        urgent = triage_view.urgent_alerts(conn, view, cache=state.triage) if triaged else []
+    return page(
+        state.templates, request, "dashboard.html", session, view, active="dashboard", triaged=triaged,
+        urgent=urgent, **data,
+    )  # fmt: skip
 
 
 @router.get("/cases/{case_id}/files")

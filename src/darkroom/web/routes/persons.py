@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from darkroom.web import actions
 from darkroom.web.access import CaseView, not_found
 from darkroom.web.deps import LoggedIn, State, Viewer
-from darkroom.web.queries import persons, workspace
+from darkroom.web.queries import graph_view, identity_view, triage_view, workspace
 from darkroom.web.render import page
 from darkroom.web.routes.auth import safe_next
 
@@ -24,21 +24,58 @@ def person_list(
 ) -> HTMLResponse:
     """Persons identity resolution found (restricted ones only with clearance)."""
     with view.case.store.read() as conn:
-        rows = persons.persons_page(conn, view, page_number)
+        rows = identity_view.persons_page(conn, view, page_number)
     return page(state.templates, request, "persons.html", session, view, active="persons", rows=rows)
 
 
-@router.get("/cases/{case_id}/persons/{person_id}")
-def person(request: Request, session: LoggedIn, view: Viewer, state: State, person_id: int) -> HTMLResponse:
-    """A person: accounts with how they were linked, identifiers, exhibits (audited)."""
-    found = actions.view_person(view, person_id, "page")
+@router.get("/cases/{case_id}/persons/{person_id}", response_model=None)
+def person(
+    request: Request, session: LoggedIn, view: Viewer, state: State, person_id: int
+) -> HTMLResponse | RedirectResponse:
+    """A person: records and why they were linked, identifiers, partners, candidates, priority,
+    network role, decisions (audited). A person merged into another redirects there."""
+    found = actions.view_person(view, person_id, "page", state.person_details)
+    if found["retired_at_utc"] is not None:
+        if found["merged_into"] is None:
+            raise not_found("this person was retired")
+        return RedirectResponse(f"/cases/{view.case.case_id}/persons/{found['merged_into']}", status_code=303)
     with view.case.store.read() as conn:
         notes = workspace.notes_of(conn, "person", [person_id]).get(person_id, [])
         bookmark = workspace.my_bookmarks_of(conn, view, "person", [person_id]).get(person_id)
+        node = graph_view.node_of_person(conn, person_id) if graph_view.has_network(conn) else None
     return page(
         state.templates, request, "person.html", session, view, active="persons",
-        person=found, notes=notes, bookmark=bookmark,
+        person=found, notes=notes, bookmark=bookmark, node=node,
     )  # fmt: skip
+
+
+@router.get("/cases/{case_id}/persons/{person_id}/priority")
+def person_priority(
+    request: Request, session: LoggedIn, view: Viewer, state: State, person_id: int
+) -> HTMLResponse:
+    """A person's advisory priority breakdown, as a fragment the person page loads after itself
+    (triage reads every alert for it; the page itself stays fast)."""
+    with view.case.store.read() as conn:
+        if not identity_view.visible_person(conn, view, person_id):
+            raise not_found("no such person")
+    priority, note = triage_view.person_priority(view.case.store, view, person_id, state.person_details)
+    return page(
+        state.templates, request, "_priority.html", session, view, priority=priority, priority_note=note
+    )
+
+
+@router.post("/cases/{case_id}/persons/{person_id}/decide")
+def decide(
+    view: Viewer,
+    person_id: int,
+    kind: Annotated[actions.DecisionKind, Form()],
+    reason: Annotated[str, Form(max_length=2000)],
+    refs: Annotated[list[str] | None, Form(max_length=200)] = None,
+    other: Annotated[int | None, Form(ge=1, le=2**53)] = None,
+) -> Response:
+    """Merge, split, confirm or reject a link (leads and investigators; audited with the user)."""
+    actions.decide(view, kind, person_id, refs or [], other, reason)
+    return RedirectResponse(f"/cases/{view.case.case_id}/persons/{person_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/restricted")
