@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from darkroom.formats.base import Parser
+from darkroom.plugins import load_plugins
 
 ENTRY_POINT_GROUP = "darkroom.formats"
 MIN_CONFIDENCE = 0.5
@@ -26,17 +27,9 @@ class Choice:
 
 def load_parsers() -> list[Parser]:
     """Every parser registered under `darkroom.formats`, sorted by name; names must be unique."""
-    parsers: dict[str, Parser] = {}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        parser_class = entry.load()
-        parser = parser_class()
-        if not isinstance(parser, Parser):
-            msg = f"entry point {entry.name} ({entry.value}) is not a darkroom parser"
-            raise RegistryError(msg)
-        if parser.name in parsers:
-            msg = f"two parsers are named {parser.name!r}"
-            raise RegistryError(msg)
-        parsers[parser.name] = parser
+    parsers: dict[str, Parser] = load_plugins(
+        entry_points(group=ENTRY_POINT_GROUP), Parser, "parser", RegistryError
+    )
     return [parsers[name] for name in sorted(parsers)]
 
 

@@ -15,6 +15,7 @@ from darkroom.media.hashsets.base import HashSetReader
 from darkroom.media.hashsets.csv_set import CsvReader
 from darkroom.media.hashsets.nsrl import NsrlReader
 from darkroom.media.hashsets.vics import VicsReader
+from darkroom.plugins import load_plugins
 
 ENTRY_POINT_GROUP = "darkroom.hashsets"
 HEAD_SIZE = 64 * 1024
@@ -32,16 +33,9 @@ class RegistryError(Exception):
 
 def load_readers() -> dict[str, HashSetReader]:
     """Every registered reader by name (entry points first, then built-ins not registered yet)."""
-    readers: dict[str, HashSetReader] = {}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        reader = entry.load()()
-        if not isinstance(reader, HashSetReader):
-            msg = f"entry point {entry.name} ({entry.value}) is not a darkroom hash-set reader"
-            raise RegistryError(msg)
-        if reader.name in readers:
-            msg = f"two hash-set readers are named {reader.name!r}"
-            raise RegistryError(msg)
-        readers[reader.name] = reader
+    readers: dict[str, HashSetReader] = load_plugins(
+        entry_points(group=ENTRY_POINT_GROUP), HashSetReader, "hash-set reader", RegistryError
+    )
     for name, factory in BUILTIN_READERS.items():
         readers.setdefault(name, factory())
     return dict(sorted(readers.items()))

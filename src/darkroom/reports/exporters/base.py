@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from darkroom.errors import InvalidInput
+from darkroom.plugins import load_plugins
 from darkroom.reports.outputs import record_output, sha256_of_file
 from darkroom.store import CaseStore
 
@@ -69,16 +70,9 @@ def _builtin_exporters() -> dict[str, Callable[[], Exporter]]:
 
 def load_exporters() -> dict[str, Exporter]:
     """Every registered exporter by name (entry points first, then built-ins not registered yet)."""
-    exporters: dict[str, Exporter] = {}
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        exporter = entry.load()()
-        if not isinstance(exporter, Exporter):
-            msg = f"entry point {entry.name} ({entry.value}) is not a darkroom exporter"
-            raise RegistryError(msg)
-        if exporter.name in exporters:
-            msg = f"two exporters are named {exporter.name!r}"
-            raise RegistryError(msg)
-        exporters[exporter.name] = exporter
+    exporters: dict[str, Exporter] = load_plugins(
+        entry_points(group=ENTRY_POINT_GROUP), Exporter, "exporter", RegistryError
+    )
     for name, factory in _builtin_exporters().items():
         exporters.setdefault(name, factory())
     return dict(sorted(exporters.items()))
