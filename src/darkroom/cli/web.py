@@ -22,11 +22,11 @@ from darkroom.cli.common import (
     case_root,
     emit_jsonl,
     err,
+    opened_case,
     out,
 )
 from darkroom.errors import InvalidInput
 from darkroom.evidence import audit
-from darkroom.store import CaseStore
 
 if TYPE_CHECKING:
     from darkroom.web.cases import ServedCases
@@ -112,6 +112,11 @@ def user_list(cases_dir: CasesDirOption = Path(), json_output: JsonOption = Fals
         typer.echo(f"{row['name']}\t{row['role']}\t{'disabled' if row['disabled'] else 'active'}")
 
 
+ServerDbOption = Annotated[
+    Path | None, typer.Option("--cases-dir", help="Server db folder (default: the case's parent).")
+]
+
+
 def _cases_dir_of(case: Path | None, cases_dir: Path | None) -> Path:
     return cases_dir if cases_dir is not None else case_root(case).expanduser().resolve().parent
 
@@ -123,22 +128,17 @@ def member_add(
     clearance: Annotated[
         str, typer.Option("--clearance", help="'restricted' to see restricted records, else 'standard'.")
     ] = "standard",
-    cases_dir: Annotated[
-        Path | None, typer.Option("--cases-dir", help="Server db folder (default: the case's parent).")
-    ] = None,
+    cases_dir: ServerDbOption = None,
     actor: ActorOption = None,
 ) -> None:
     """Give a user access to a case (audited in the case), or change their clearance there."""
     db = _server_db(_cases_dir_of(case, cases_dir))
-    store = CaseStore.open(case_root(case))
-    try:
+    with opened_case(case) as store:
         info = store.info()
         membership = db.add_member(name, info.case_id, info.name, clearance, actor_name(actor))
         with store.write() as conn:
             details = {"user": name, "clearance": membership.clearance}
             audit.append(conn, actor_name(actor), "member.add", f"case:{info.case_id}", details)
-    finally:
-        store.close()
     out().print(f"{name} is a member of {info.name} (clearance {membership.clearance})")
 
 
@@ -146,40 +146,30 @@ def member_add(
 def member_remove(
     name: Annotated[str, typer.Argument(help="User name.")],
     case: CaseOption = None,
-    cases_dir: Annotated[
-        Path | None, typer.Option("--cases-dir", help="Server db folder (default: the case's parent).")
-    ] = None,
+    cases_dir: ServerDbOption = None,
     actor: ActorOption = None,
 ) -> None:
     """Take a user's access to a case away (audited in the case)."""
     db = _server_db(_cases_dir_of(case, cases_dir))
-    store = CaseStore.open(case_root(case))
-    try:
+    with opened_case(case) as store:
         info = store.info()
         if not db.remove_member(name, info.case_id):
             raise InvalidInput(f"{name} is not a member of {info.name}")
         with store.write() as conn:
             audit.append(conn, actor_name(actor), "member.remove", f"case:{info.case_id}", {"user": name})
-    finally:
-        store.close()
     out().print(f"{name} is no longer a member of {info.name}")
 
 
 @member_app.command("list")
 def member_list(
     case: CaseOption = None,
-    cases_dir: Annotated[
-        Path | None, typer.Option("--cases-dir", help="Server db folder (default: the case's parent).")
-    ] = None,
+    cases_dir: ServerDbOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """The members of a case with their clearance."""
     db = _server_db(_cases_dir_of(case, cases_dir))
-    store = CaseStore.open(case_root(case))
-    try:
+    with opened_case(case) as store:
         case_id = store.info().case_id
-    finally:
-        store.close()
     rows = [
         {"user": m.user_name, "case": m.case_name, "clearance": m.clearance}
         for m in db.memberships(case_id=case_id)

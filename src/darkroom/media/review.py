@@ -120,25 +120,30 @@ def categorise(
     return ReviewResult(len(targets), len(suggested), entry.seq)
 
 
+def vics_items(conn: Connection) -> list[VicsItem]:
+    """The VICS item of every categorised media file (examiner decisions and hash-set categories;
+    known-good and uncategorised left out): what `media export-vics` and `export --format vics` write."""
+    return [
+        VicsItem(
+            md5=item["md5"],
+            sha1=item["sha1"],
+            sha256=item["sha256"],
+            category=to_vics_code(item["category"]),
+            pdq=bytes.fromhex(item["pdq_hex"]) if item["pdq_hex"] else None,
+            series=f"darkroom-series-{item['series_id']}" if item["series_id"] is not None else None,
+            size=item["size"],
+            files=(VicsFile(item["path"].rsplit("/", 1)[-1], f"{item['exhibit']}/{item['path']}"),),
+        )
+        for item in media_items(conn)
+        if item["category"] and item["category"] in CASE_CATEGORIES and item["category"] != "known-good"
+    ]
+
+
 def export_vics(store: CaseStore, actor: str, out_path: Path) -> tuple[int, str]:
-    """Write the case's categorised media (examiner decisions and hash-set categories, known-good
-    left out) as a VICS 2.0 case file; audited with the file's SHA-256."""
+    """Write the case's categorised media as a VICS 2.0 case file; audited with the file's SHA-256."""
+    info = store.info()
     with store.read() as conn:
-        info = store.info()
-        items = [
-            VicsItem(
-                md5=item["md5"],
-                sha1=item["sha1"],
-                sha256=item["sha256"],
-                category=to_vics_code(item["category"]),
-                pdq=bytes.fromhex(item["pdq_hex"]) if item["pdq_hex"] else None,
-                series=f"darkroom-series-{item['series_id']}" if item["series_id"] is not None else None,
-                size=item["size"],
-                files=(VicsFile(item["path"].rsplit("/", 1)[-1], f"{item['exhibit']}/{item['path']}"),),
-            )
-            for item in media_items(conn)
-            if item["category"] and item["category"] in CASE_CATEGORIES and item["category"] != "known-good"
-        ]
+        items = vics_items(conn)
     sha256_hex = write_vics_v2(out_path, items, VicsCaseMeta(case_id=info.case_id, case_number=info.name))
     with store.write() as conn:
         audit.append(

@@ -101,6 +101,13 @@ def _check_subject(view: CaseView, kind: str, subject_id: int) -> None:
             raise not_found(f"no such {kind}")
 
 
+def _back(view: CaseView, back: str) -> Response:
+    """After a bookmark or note: the page the user came from (same site only), else the bookmarks."""
+    return RedirectResponse(
+        safe_next(back) if back else f"/cases/{view.case.case_id}/bookmarks", status_code=303
+    )
+
+
 @router.post("/cases/{case_id}/bookmarks")
 def bookmark(
     view: Viewer,
@@ -114,9 +121,7 @@ def bookmark(
     _check_subject(view, kind, subject_id)
     with view.case.store.write() as conn:
         workspace.add_bookmark(conn, view, kind, subject_id, label)
-    return RedirectResponse(
-        safe_next(back) if back else f"/cases/{view.case.case_id}/bookmarks", status_code=303
-    )
+    return _back(view, back)
 
 
 @router.post("/cases/{case_id}/bookmarks/{bookmark_id}/delete")
@@ -125,9 +130,7 @@ def unbookmark(view: Viewer, bookmark_id: int, back: Annotated[str, Form(max_len
     with view.case.store.write() as conn:
         if not workspace.remove_bookmark(conn, view, bookmark_id):
             raise not_found("no such bookmark of yours")
-    return RedirectResponse(
-        safe_next(back) if back else f"/cases/{view.case.case_id}/bookmarks", status_code=303
-    )
+    return _back(view, back)
 
 
 @router.post("/cases/{case_id}/notes")
@@ -143,9 +146,7 @@ def note(
     _check_subject(view, kind, subject_id)
     with view.case.store.write() as conn:
         workspace.add_note(conn, view, kind, subject_id, body)
-    return RedirectResponse(
-        safe_next(back) if back else f"/cases/{view.case.case_id}/bookmarks", status_code=303
-    )
+    return _back(view, back)
 
 
 @router.get("/cases/{case_id}/bookmarks")
