@@ -36,7 +36,7 @@ from darkroom.evidence.archives import (
     single_stream_member,
 )
 from darkroom.evidence.filetype import ArchiveKind, archive_kind, mime_of
-from darkroom.evidence.hashing import Interrupted, Readable, hash_stream
+from darkroom.evidence.hashing import SPLIT_FROM_BYTES, Interrupted, Readable, hash_stream
 from darkroom.model import EntryKind, FileRecord
 from darkroom.timeutil import from_epoch_ns
 
@@ -90,6 +90,10 @@ class _BatchMsg:
 
 _Msg = _RecordMsg | _BatchMsg | _ArchiveDoneMsg | _WalkerDoneMsg
 WALK_BATCH = 32
+# A batch also ends at this many bytes: 32 photos of 10 MB handed to one worker would leave the
+# other idle at the end of the exhibit.
+WALK_BATCH_BYTES = 4 << 20
+WALK_LOOKAHEAD = 256  # batches of paths queued ahead of the workers
 
 
 @dataclass(slots=True)
@@ -136,6 +140,14 @@ def _stat_times(st: os.stat_result) -> tuple[datetime, datetime, datetime]:
     )
 
 
+def _size_or_zero(entry: os.DirEntry[bytes]) -> int:
+    """The walker's guess of a file's size for scheduling; the worker's own stat is what is recorded."""
+    try:
+        return entry.stat(follow_symlinks=False).st_size
+    except OSError:
+        return 0
+
+
 class Scanner:
     """Walks one exhibit source and feeds every entry, hashed, to a sink."""
 
@@ -158,8 +170,14 @@ class Scanner:
         self._queue: queue.Queue[_Msg] = queue.Queue(maxsize=4096)
         # Paths go to workers, and records come back, in batches: one hand-off per file costs
         # more (locks, thread switches) than typing and hashing a small file.
-        self._files: queue.Queue[list[tuple[bytes, bytes]]] = queue.Queue(maxsize=self.workers * 4)
+        # The walker may run this far ahead of the workers, so it finds large files early enough
+        # for them to go first (see `_large`); a few thousand paths, whatever the exhibit size.
+        self._files: queue.Queue[list[tuple[bytes, bytes]] | None] = queue.Queue(maxsize=WALK_LOOKAHEAD)
+        # Large files are hashed before small ones (longest first): a large file left to the
+        # end keeps one core busy with its MD5 while the other has nothing left to do.
+        self._large: collections.deque[tuple[bytes, bytes]] = collections.deque()
         self._walk_batch: list[tuple[bytes, bytes]] = []
+        self._walk_batch_bytes = 0
         self._archives: collections.deque[ArchiveWalk] = collections.deque()
         self._stop = threading.Event()
         self._interrupted = False
@@ -255,11 +273,17 @@ class Scanner:
             self._outstanding -= 1
 
     def _drain_until_idle(self, walker: threading.Thread) -> None:
-        """After a stop, keep emptying the queue so no worker stays blocked on it."""
-        while walker.is_alive() or any(t.is_alive() for t in self._threads):
+        """After a stop, wake the idle workers and keep emptying the queue so none stays blocked."""
+        for _ in self._threads:
+            with contextlib.suppress(queue.Full):
+                self._files.put_nowait(None)
+        threads = [walker, *self._threads]
+        while any(t.is_alive() for t in threads):
             with contextlib.suppress(queue.Empty):
-                self._queue.get(timeout=0.05)
-        walker.join()
+                while True:
+                    self._queue.get_nowait()
+            for thread in threads:
+                thread.join(timeout=0.01)
 
     def _submit_archive(self, walk: ArchiveWalk) -> None:
         with self._lock:
@@ -267,7 +291,7 @@ class Scanner:
         self._archives.append(walk)
 
     def _work(self) -> None:
-        """A worker: archive walks first (they are few and long), else the next batch of files."""
+        """A worker: archive walks and large files first (few and long), else the next batch."""
         while not self._stop.is_set():
             try:
                 self._walk_archive(self._archives.popleft())
@@ -275,8 +299,18 @@ class Scanner:
             except IndexError:
                 pass
             try:
+                abs_path, rel = self._large.popleft()
+            except IndexError:
+                pass
+            else:
+                if (msg := self._hash_file(abs_path, rel)) is not None:
+                    self._post(msg)
+                continue
+            try:
                 batch = self._files.get(timeout=0.05)
             except queue.Empty:
+                continue
+            if batch is None:  # woken up to see the stop
                 continue
             records = [msg for abs_path, rel in batch if (msg := self._hash_file(abs_path, rel)) is not None]
             if records:
@@ -357,7 +391,13 @@ class Scanner:
 
     def _dispatch_entry(self, abs_path: bytes, rel: bytes, entry: os.DirEntry[bytes]) -> None:
         if entry.is_file(follow_symlinks=False):
-            self._submit_file(abs_path, rel)
+            size = _size_or_zero(entry)
+            if size >= SPLIT_FROM_BYTES:
+                with self._lock:
+                    self._outstanding += 1
+                self._large.append((abs_path, rel))
+            else:
+                self._submit_file(abs_path, rel, size)
             return
         rec = self._base_record(None, rel, display_of(rel), EntryKind.OTHER)
         try:
@@ -370,15 +410,17 @@ class Scanner:
             rec = replace(rec, read_error=_os_error_text(err))
         self._post(_RecordMsg(rec, None, False))
 
-    def _submit_file(self, abs_path: bytes, rel: bytes) -> None:
+    def _submit_file(self, abs_path: bytes, rel: bytes, size: int = 0) -> None:
         with self._lock:
             self._outstanding += 1
         self._walk_batch.append((abs_path, rel))
-        if len(self._walk_batch) >= WALK_BATCH:
+        self._walk_batch_bytes += size
+        if len(self._walk_batch) >= WALK_BATCH or self._walk_batch_bytes >= WALK_BATCH_BYTES:
             self._flush_walk_batch()
 
     def _flush_walk_batch(self) -> None:
         batch, self._walk_batch = self._walk_batch, []
+        self._walk_batch_bytes = 0
         while batch and not self._stop.is_set():
             try:
                 self._files.put(batch, timeout=0.1)
