@@ -106,6 +106,19 @@ def test_a_vector_is_checked_in_its_own_dihedral_form(tmp_path: Path) -> None:
     assert cpp[0].label == BRIDGE_ORIGINAL
 
 
+def test_a_copy_of_pdq_data_outside_a_checkout(tmp_path: Path) -> None:
+    copy = tmp_path / "vectors"
+    (copy / "misc-images").mkdir(parents=True)
+    scene(2, 300, 200).save(copy / "misc-images" / "b.jpg")
+    results = check_vectors(copy)
+    b = [r for r in results if r.relative_path == "pdq/data/misc-images/b.jpg"]
+    assert [r.missing for r in b] == [False]
+    (sample_b,) = [r for r in results if r.relative_path == SAMPLE_B]
+    assert sample_b.missing
+    assert sample_b.error is not None
+    assert "outside a checkout" in sample_b.error
+
+
 def test_a_folder_without_pdq_data_is_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="pdq/data"):
         check_vectors(tmp_path)

@@ -137,17 +137,31 @@ class VectorResult:
 def check_vectors(threatexchange_dir: Path) -> list[VectorResult]:
     """Hash every published vector image under threatexchange_dir (a ThreatExchange checkout, or
     its pdq/data folder) and compare with the expected hash; absent images come back missing."""
-    root = _checkout_root(threatexchange_dir)
+    checkout = _checkout_of(threatexchange_dir)
     hashes: dict[str, _ImageHashes | str] = {}
-    return [_check_one(root, vector, hashes) for vector in PUBLISHED_VECTORS]
+    return [_check_one(checkout, vector, hashes) for vector in PUBLISHED_VECTORS]
 
 
-def _checkout_root(given: Path) -> Path:
+def _checkout_of(given: Path) -> _Checkout:
     if (given / "pdq" / "data").is_dir():
-        return given
-    if given.name == "data" and given.parent.name == "pdq" and given.is_dir():
-        return given.parent.parent
+        return _Checkout(given, given / "pdq" / "data")
+    if (given / "misc-images").is_dir() or (given / "reg-test-input").is_dir():
+        in_checkout = given.name == "data" and given.parent.name == "pdq"
+        return _Checkout(given.parent.parent if in_checkout else None, given)
     raise InvalidInput(f"{given} is not a ThreatExchange checkout or its pdq/data folder (no pdq/data/)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Checkout:
+    """Where the vector images are: pdq/data may be a copy outside any checkout (root None)."""
+
+    root: Path | None
+    pdq_data: Path
+
+    def path_of(self, relative_path: str) -> Path | None:
+        if relative_path.startswith(PDQ_DATA):
+            return self.pdq_data / relative_path.removeprefix(PDQ_DATA)
+        return None if self.root is None else self.root / relative_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +173,11 @@ class _ImageHashes:
     quality: int
 
 
-def _hashes_of(path: Path) -> _ImageHashes | str:
+def _hashes_of(checkout: _Checkout, relative_path: str) -> _ImageHashes | str:
     """The image's hashes, or why it has none (missing, undecodable)."""
+    path = checkout.path_of(relative_path)
+    if path is None:
+        return f"missing: {relative_path} (given a pdq/data folder outside a checkout)"
     if not path.is_file():
         return f"missing: {path}"
     try:
@@ -171,9 +188,9 @@ def _hashes_of(path: Path) -> _ImageHashes | str:
     return _ImageHashes(tuple(h.pdq for h in reduced), tuple(h.pdq for h in full_size), reduced[0].quality)
 
 
-def _check_one(root: Path, vector: PdqVector, cache: dict[str, _ImageHashes | str]) -> VectorResult:
+def _check_one(checkout: _Checkout, vector: PdqVector, cache: dict[str, _ImageHashes | str]) -> VectorResult:
     if vector.relative_path not in cache:
-        cache[vector.relative_path] = _hashes_of(root / vector.relative_path)
+        cache[vector.relative_path] = _hashes_of(checkout, vector.relative_path)
     hashes = cache[vector.relative_path]
     if isinstance(hashes, str):
         return VectorResult(
