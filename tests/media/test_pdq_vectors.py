@@ -178,3 +178,27 @@ def test_each_reference_scaling_gives_its_published_hash_bit_for_bit(
     vectors = [v for v in PUBLISHED_VECTORS if (v.source, v.relative_path) == (source, path)]
     assert vectors
     assert [hamming(forms[v.form].pdq, from_hex(v.expected_hex)) for v in vectors] == [0] * len(vectors)
+
+
+def test_pdq_check_fails_a_present_image_that_misses_and_lists_the_rest_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from darkroom.cli.app import run  # noqa: PLC0415
+
+    data = tmp_path / "pdq" / "data" / "misc-images"
+    data.mkdir(parents=True)
+    scene(3, 320, 240).save(data / "wee.jpg")
+    assert run(["media", "pdq-check", str(tmp_path)]) == 1
+    assert (
+        f"0 of 1 present vectors pass; {len(PUBLISHED_VECTORS) - 1} images missing" in capsys.readouterr().out
+    )
+    (data / "wee.jpg").unlink()
+    assert run(["media", "pdq-check", str(tmp_path)]) == 1  # nothing present is no pass
+
+
+@needs_vector_images
+def test_pdq_check_passes_the_staged_images(capsys: pytest.CaptureFixture[str]) -> None:
+    from darkroom.cli.app import run  # noqa: PLC0415
+
+    assert run(["media", "pdq-check", str(VECTORS_DIR)]) == 0
+    assert "present vectors pass" in capsys.readouterr().out

@@ -230,21 +230,44 @@ def export_vics(
 
 @app.command("pdq-check")
 def pdq_check(
-    data_dir: Annotated[Path, typer.Argument(help="ThreatExchange's pdq/data folder (a git checkout).")],
+    data_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="A ThreatExchange checkout or its pdq/data folder (or .cache/pdq-vectors/ThreatExchange)."
+        ),
+    ],
 ) -> None:
-    """Hash the PDQ reference test images and compare with the published expected hashes."""
-    from darkroom.media.pdq_vectors import check_vectors  # noqa: PLC0415 - start-up
+    """Hash the PDQ reference test images and compare with the published expected hashes.
+
+    Exits 1 when an image that is present misses its hash, or when none is present; images the
+    folder lacks are listed as missing.
+    """
+    from darkroom.media.pdq_vectors import (  # noqa: PLC0415 - start-up
+        CPP_REGRESSION_OUTPUT,
+        PYTHON_REFERENCE_TEST,
+        check_vectors,
+    )
+
+    short_source = {PYTHON_REFERENCE_TEST: "Python test", CPP_REGRESSION_OUTPUT: "C++ regression"}
 
     results = check_vectors(data_dir)
-    table = Table("image", "bits from published", "full-size decode", "quality", "result")
+    table = Table(
+        "image [form]", "published by", "bits from published", "full-size decode", "quality", "result"
+    )
     for result in results:
         table.add_row(
-            result.relative_path,
+            result.label,
+            short_source.get(result.source, "threatexchange CLI test"),
             "-" if result.distance is None else str(result.distance),
             "-" if result.full_size_distance is None else str(result.full_size_distance),
             "-" if result.quality is None else str(result.quality),
-            "pass" if result.passed else f"FAIL {result.error or ''}",
+            "missing" if result.missing else ("pass" if result.passed else f"FAIL {result.error or ''}"),
         )
     out().print(table)
-    if not all(r.passed for r in results):
+    present = [r for r in results if not r.missing]
+    passed = sum(r.passed for r in present)
+    out().print(
+        f"{passed} of {len(present)} present vectors pass; {len(results) - len(present)} images missing"
+    )
+    if not present or passed < len(present):
         raise typer.Exit(1)

@@ -26,7 +26,6 @@ CPP_REGRESSION_OUTPUT: Final = "facebook/ThreatExchange pdq/cpp/reg_test/expecte
 THREATEXCHANGE_CLI_TEST: Final = (
     "facebook/ThreatExchange python-threatexchange/threatexchange/cli/tests/hash_cmd_test.py"
 )
-VECTORS_SOURCE: Final = PYTHON_REFERENCE_TEST  # the first source; kept for older callers
 VECTOR_TOLERANCE: Final = 16
 PDQ_DATA: Final = "pdq/data/"
 BRIDGE_ORIGINAL: Final = "pdq/data/reg-test-input/dih/bridge-1-original.jpg"
