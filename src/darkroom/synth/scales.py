@@ -26,5 +26,7 @@ class ScaleProfile:
 SCALES: dict[ScaleName, ScaleProfile] = {
     "small": ScaleProfile("small", 60, 2, 8, 5, 8, 3_000, 150),
     "medium": ScaleProfile("medium", 600, 6, 70, 16, 60, 40_000, 1_500),
-    "dark-room": ScaleProfile("dark-room", 1_900, 12, 200, 60, 110, 1_100_000, 50_000),
+    "dark-room": ScaleProfile("dark-room", 1_900, 12, 40, 60, 110, 1_100_000, 50_000),
 }
+# dark-room plants 40 hidden suspects beside its 33 seized owners: the model case charged 51 men
+# in all (DESIGN.md), so the unknown suspects its contact lists led to were tens, not hundreds.
