@@ -142,3 +142,20 @@ def test_an_analyst_may_not_reveal_or_categorise(web_case: WebCase) -> None:
             ).fetchone()[0]
             == 0
         )
+
+
+def test_a_chat_title_naming_a_restricted_participant_is_masked_without_clearance(
+    web_case: WebCase, ivan: httpx.Client, lena: httpx.Client
+) -> None:
+    case_id, conversation_id = web_case.case_id, web_case.conversation_with_restricted
+    with sqlite3.connect(web_case.case_dir / "case.db") as db:
+        (title,) = db.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+    assert title  # a one-to-one chat export is titled with the other party's name
+    api = f"/api/cases/{case_id}/conversations/{conversation_id}"
+    assert lena.get(api).json()["conversation"]["title"] == title
+    assert ivan.get(api).json()["conversation"]["title"] == "[restricted]"
+    listing = f"/api/cases/{case_id}/conversations"
+    pages = [ivan.get(listing, params={"page": n}).json()["items"] for n in range(1, 40)]
+    shown = {row["id"]: row["title"] for items in pages for row in items}
+    assert shown[conversation_id] == "[restricted]"
+    assert sum(t == "[restricted]" for t in shown.values()) < len(shown) / 2  # only those with one

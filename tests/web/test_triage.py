@@ -97,6 +97,6 @@ def test_restricted_subjects_stay_out_of_queue_and_alerts(
     assert hidden not in {i["subject"] for i in ivan.get(f"{case}/triage").json()["items"]}
     assert (hidden in {i["subject"] for i in lena.get(f"{case}/triage").json()["items"]}) is bool(queued)
     text = ivan.get(f"/cases/{web_case.case_id}/alerts").text + ivan.get(f"{case}/alerts").text
-    # (a chat's title may still name them: titles come from the export's file name, unmasked)
     assert f'/persons/{web_case.restricted_person}"' not in text and f'"{hidden}"' not in text
     assert web_case.restricted_handle not in text
+    assert web_case.restricted_label not in text  # nor a chat title naming them

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
 from darkroom.errors import InvalidInput
-from darkroom.web.access import CaseView
+from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.queries import PER_PAGE, Page, clamp_page, limits, page_of
 
 MESSAGES_PER_PAGE = 100
@@ -38,6 +38,13 @@ _CONVERSATION_SQL = text(
            f.display_path AS file, f.sha256 AS file_sha256
     FROM conversations c JOIN exhibits e ON e.id = c.exhibit_id JOIN files f ON f.id = c.file_id
     WHERE c.id = :id
+    """
+)
+
+_WITH_RESTRICTED_SQL = text(
+    """
+    SELECT DISTINCT p.conversation_id FROM conversation_participants p JOIN accounts a ON a.id = p.account_id
+    WHERE a.restricted = 1 AND p.conversation_id IN (SELECT value FROM json_each(:ids))
     """
 )
 
@@ -150,6 +157,7 @@ def conversations_page(
     people = participants(conn, view, [row["id"] for row in page.items])
     for row in page.items:
         row["participants"] = people.get(row["id"], [])
+    _mask_titles(conn, view, page.items)
     return page
 
 
@@ -178,6 +186,7 @@ def conversation(conn: Connection, view: CaseView, conversation_id: int) -> dict
         return None
     found = dict(row._mapping)
     found["participants"] = participants(conn, view, [conversation_id]).get(conversation_id, [])
+    _mask_titles(conn, view, [found])
     return found
 
 
@@ -196,6 +205,23 @@ def messages_page(conn: Connection, view: CaseView, conversation_id: int, number
         _mask_sender(view, row)
         row["attachments"] = attachments.get(row["id"], [])
     return page
+
+
+def with_restricted_participants(conn: Connection, conversation_ids: list[int]) -> set[int]:
+    """The conversations among these with a restricted participant (their titles are masked)."""
+    ids = json.dumps(sorted(set(conversation_ids)))
+    return {int(r.conversation_id) for r in conn.execute(_WITH_RESTRICTED_SQL, {"ids": ids})}
+
+
+def _mask_titles(conn: Connection, view: CaseView, rows: list[dict[str, Any]], key: str = "id") -> None:
+    """A conversation's title is often the other party's name: with a restricted participant it is
+    shown only to cleared viewers (as in reports)."""
+    if view.cleared or not rows:
+        return
+    hidden = with_restricted_participants(conn, [int(row[key]) for row in rows])
+    for row in rows:
+        if int(row[key]) in hidden and row.get("title"):
+            row["title"] = RESTRICTED_LABEL
 
 
 def _mask_sender(view: CaseView, row: dict[str, Any]) -> None:
@@ -262,6 +288,7 @@ def search_page(
                            False, 0)  # fmt: skip
     for row in found.items:
         _mask_sender(view, row)
+    _mask_titles(conn, view, found.items, key="conversation_id")
     return found
 
 

@@ -16,6 +16,7 @@ from darkroom.triage.queries import ADVISORY, AlertView, list_alerts, priority_b
 from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.deps import TimedCache
 from darkroom.web.queries import PER_PAGE, Page, clamp_page
+from darkroom.web.queries.comms import with_restricted_participants
 
 NOT_RUN: Final = "Triage has not run on this case (darkroom triage run, or darkroom analyse)."
 # priority_queue has no offset: a page is cut from the first page*50 rows, so paging stops here.
@@ -98,18 +99,28 @@ def _masked_alert(conn: Connection, view: CaseView, alert: AlertView) -> dict[st
     ]
     found["leads"] = [k if k not in hidden else RESTRICTED_LABEL for k in found["leads"]]
     secret = set()
+    secret_titles: set[str] = set()
     if not view.cleared:
         rows = conn.execute(_SENDERS_SQL, {"ids": json.dumps([m["message_id"] for m in found["messages"]])})
         secret = {int(r.id) for r in rows if r.account_restricted or r.person_restricted}
+        hidden_conversations = with_restricted_participants(conn, list(found["conversations"]))
+        secret_titles = {
+            str(r.title) for r in conn.execute(_TITLES_SQL, {"ids": json.dumps(sorted(hidden_conversations))})
+        }
     for message in found["messages"]:
         if message["message_id"] in secret:
             message["sender"] = RESTRICTED_LABEL
+        if message["conversation"] in secret_titles:
+            message["conversation"] = RESTRICTED_LABEL
         message["spans"] = [
             (h["span"][0], h["span"][1], f"{h['category']}: {h['term']}") for h in message["hits"]
         ]
     return found
 
 
+_TITLES_SQL = text(
+    "SELECT title FROM conversations WHERE title IS NOT NULL AND id IN (SELECT value FROM json_each(:ids))"
+)
 _RUN_SQL = text("SELECT MAX(id) AS run FROM triage_runs")
 _FACTORS_SQL = text("SELECT MAX(audit_seq) AS seq FROM subject_factors")
 _DECISION_SQL = text("SELECT MAX(id) AS decision FROM decisions")
