@@ -198,3 +198,19 @@ def test_odd_recorded_text_renders(case_copy: BuiltCase, tmp_path: Path) -> None
         store.close()
     rendered = _render(case_copy.root, tmp_path / "odd.pdf")
     assert "<i>x</i>" in rendered.text and "after" in rendered.text
+
+
+def test_pdf_is_pdf_a_2u_with_every_font_embedded(rendered: Rendered) -> None:
+    """Archival PDF: the PDF/A identification in its XMP metadata, and no font left to the reader's
+    machine (pdffonts lists each font's embedding and Unicode map)."""
+    if shutil.which("pdffonts") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils (pdffonts, pdfinfo) missing")
+    path = rendered.result.out_path
+    meta = subprocess.run(["pdfinfo", "-meta", path], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"pdfaid:part[>=\"']+2", meta), meta[:2000]
+    assert re.search(r"pdfaid:conformance[>=\"']+U", meta), meta[:2000]
+    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout.splitlines()
+    rows = [line.split() for line in fonts[2:] if line.strip()]
+    assert rows
+    # columns from the right: name type encoding emb sub uni object-id gen
+    assert all(row[-5] == "yes" and row[-3] == "yes" for row in rows), fonts
