@@ -24,6 +24,9 @@ $(STAMP): pyproject.toml constraints.txt scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	@# bytecode, as a wheel install writes it (an editable install compiles on first use, or on
+	@# every use where PYTHONDONTWRITEBYTECODE is set): every command starts faster
+	$(BIN)/python -m compileall -q src/darkroom
 	@touch $@
 
 demo: setup
