@@ -56,6 +56,26 @@ def _compiled(names: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile("(?=(" + "|".join(re.escape(n) for n in ordered) + "))", re.IGNORECASE)
 
 
+def _whole_words(value: str, start: int, end: int) -> tuple[int, int]:
+    """A span widened to the letters and digits it cuts through at either end."""
+    while 0 < start < len(value) and value[start].isalnum() and value[start - 1].isalnum():
+        start -= 1
+    while 0 < end < len(value) and value[end - 1].isalnum() and value[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans as one, in order."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
 @dataclass(frozen=True, slots=True)
 class Redactor:
     """Replaces restricted names in metadata for one viewer; without a pattern it changes nothing."""
@@ -73,21 +93,19 @@ class Redactor:
         return self.pattern is not None
 
     def redact(self, value: str) -> str:
-        """The text with each restricted name (and any overlapping run of them) as "[restricted]"."""
+        """The text with each restricted name as "[restricted]": overlapping names as one, and a name
+        inside a longer word with the whole word ("Daniel S" in "Daniel Strand"), so that no rest of a
+        word hints at the name."""
         if self.pattern is None or not value:
             return value
-        spans: list[list[int]] = []
+        spans: list[tuple[int, int]] = []
         for match in self.pattern.finditer(value):
-            start, end = match.start(), match.start() + len(match.group(1))
-            if spans and start <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], end)
-            else:
-                spans.append([start, end])
+            spans.append(_whole_words(value, match.start(), match.start() + len(match.group(1))))
         if not spans:
             return value
         out: list[str] = []
         cursor = 0
-        for start, end in spans:
+        for start, end in _merged(spans):
             out.append(value[cursor:start])
             out.append(RESTRICTED_LABEL)
             cursor = end
