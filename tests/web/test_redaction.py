@@ -39,6 +39,12 @@ def test_a_name_inside_a_longer_word_takes_the_whole_word() -> None:
     assert redactor.redact("IMG_emma_2024.jpg EmmaJ") == "IMG_[restricted]_2024.jpg [restricted]"
 
 
+def test_a_name_is_found_composed_or_decomposed() -> None:
+    redactor = Redactor.of(["Zo\u00eb Hart"])
+    assert redactor.redact("Chat - Zoe\u0308 Hart.txt") == "Chat - [restricted].txt"
+    assert Redactor.of(["Zoe\u0308 Hart"]).redact("Chat - ZO\u00cb HART.txt") == "Chat - [restricted].txt"
+
+
 def test_regex_metacharacters_in_names_are_literal() -> None:
     redactor = Redactor.of(["j.doe+1 (work)", "a*b|c"])
     assert redactor.redact("Chat - j.doe+1 (work).txt") == "Chat - [restricted].txt"

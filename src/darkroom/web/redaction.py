@@ -9,6 +9,7 @@ are evidence and are shown as recorded (as in reports); only the metadata around
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,8 +47,11 @@ def _compiled(names: frozenset[str]) -> re.Pattern[str] | None:
     kept: dict[str, str] = {}
     for name in names:
         clean = name.strip()
-        if len(clean) >= MIN_NAME_CHARS:
-            kept.setdefault(clean.casefold(), clean)
+        if len(clean) < MIN_NAME_CHARS:
+            continue
+        # Both forms: a path from a Mac export spells "Zoë" decomposed, a handle composed.
+        for form in {unicodedata.normalize("NFC", clean), unicodedata.normalize("NFD", clean)}:
+            kept.setdefault(form.casefold(), form)
     if not kept:
         return None
     ordered = sorted(kept.values(), key=lambda n: (-len(n), n))
@@ -76,6 +80,22 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged]
 
 
+# A page repeats its paths (every message of a chat export has the export's path).
+@lru_cache(maxsize=8192)
+def _redacted(pattern: re.Pattern[str], value: str) -> str:
+    spans = [_whole_words(value, m.start(), m.start() + len(m.group(1))) for m in pattern.finditer(value)]
+    if not spans:
+        return value
+    out: list[str] = []
+    cursor = 0
+    for start, end in _merged(spans):
+        out.append(value[cursor:start])
+        out.append(RESTRICTED_LABEL)
+        cursor = end
+    out.append(value[cursor:])
+    return "".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Redactor:
     """Replaces restricted names in metadata for one viewer; without a pattern it changes nothing."""
@@ -98,19 +118,7 @@ class Redactor:
         word hints at the name."""
         if self.pattern is None or not value:
             return value
-        spans: list[tuple[int, int]] = []
-        for match in self.pattern.finditer(value):
-            spans.append(_whole_words(value, match.start(), match.start() + len(match.group(1))))
-        if not spans:
-            return value
-        out: list[str] = []
-        cursor = 0
-        for start, end in _merged(spans):
-            out.append(value[cursor:start])
-            out.append(RESTRICTED_LABEL)
-            cursor = end
-        out.append(value[cursor:])
-        return "".join(out)
+        return _redacted(self.pattern, value)
 
     def fields(self, row: dict[str, Any], *keys: str) -> None:
         """Redact these keys of a row in place (text values, and lists or tuples of text)."""
