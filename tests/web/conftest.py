@@ -76,20 +76,23 @@ _UNIQUE_LABEL = "(SELECT COUNT(*) FROM persons q WHERE q.label = {alias}.label) 
 def _plant_persons(case_dir: Path) -> dict[str, int | str]:
     """Restrict one resolved person through one of its accounts (a victim's, or an undercover
     officer's), chosen among the senders of a conversation with a handle no other record has, as a
-    lead's mark does; another person with two or more records, in conversations, stays public.
-    Labels are unique."""
+    lead's mark does, one whose chat export is named after them first ("WhatsApp Chat with …");
+    another person with two or more records, in conversations, stays public. Labels are unique."""
     with sqlite3.connect(case_dir / "case.db") as db:
         hidden, hidden_label, conv_id, account_id, handle = db.execute(
             "SELECT l.person_id, h.label, p.conversation_id, a.id, a.handle_norm FROM person_links l "
             "JOIN persons h ON h.id = l.person_id "
             "JOIN accounts a ON a.id = l.account_id JOIN conversation_participants p ON p.account_id = a.id "
+            "JOIN conversations c ON c.id = p.conversation_id JOIN files f ON f.id = c.file_id "
             f"WHERE {_UNIQUE_LABEL.format(alias='h')} AND length(h.label) >= 8 "
             "AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = p.conversation_id "
             "AND m.sender_account_id = a.id) AND NOT EXISTS (SELECT 1 FROM accounts o "
             "WHERE o.handle_norm = a.handle_norm AND o.id != a.id) "
             "AND NOT EXISTS (SELECT 1 FROM identifiers i JOIN account_identifiers ai "
             "ON ai.identifier_id = i.id WHERE i.value_norm = a.handle_norm "
-            "AND ai.account_id != a.id) ORDER BY l.person_id, p.conversation_id, a.id LIMIT 1"
+            "AND ai.account_id != a.id) "
+            "ORDER BY instr(lower(f.display_path), lower(h.label)) = 0, l.person_id, p.conversation_id, a.id "
+            "LIMIT 1"
         ).fetchone()
         public, public_label = db.execute(
             "SELECT p.id, p.label FROM persons p WHERE p.id != ? AND p.restricted = 0 "

@@ -7,7 +7,7 @@ identities) are visible only with the `restricted` clearance on that case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from fastapi import HTTPException
@@ -36,6 +36,8 @@ class CaseView:
     user: User
     case: OpenCase
     clearance: Clearance
+    # What this request loaded once for this viewer (the names to redact: darkroom.web.redaction).
+    loaded: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def cleared(self) -> bool:

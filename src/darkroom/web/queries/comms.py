@@ -1,4 +1,5 @@
-"""Conversations, their messages with provenance, and full-text search, restricted accounts masked."""
+"""Conversations, their messages with provenance, and full-text search; restricted accounts masked,
+restricted names redacted from titles, file paths and attachment names (darkroom.web.redaction)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from darkroom.errors import InvalidInput
 from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.queries import PER_PAGE, Page, clamp_page, limits, page_of
+from darkroom.web.redaction import redactor_for
 
 MESSAGES_PER_PAGE = 100
 
@@ -158,6 +160,7 @@ def conversations_page(
     for row in page.items:
         row["participants"] = people.get(row["id"], [])
     _mask_titles(conn, view, page.items)
+    redactor_for(conn, view).rows(page.items, "title", "file", "locator")
     return page
 
 
@@ -187,6 +190,7 @@ def conversation(conn: Connection, view: CaseView, conversation_id: int) -> dict
     found = dict(row._mapping)
     found["participants"] = participants(conn, view, [conversation_id]).get(conversation_id, [])
     _mask_titles(conn, view, [found])
+    redactor_for(conn, view).fields(found, "title", "file", "locator", "external_id")
     return found
 
 
@@ -201,9 +205,12 @@ def messages_page(conn: Connection, view: CaseView, conversation_id: int, number
         attachments[att.message_id].append(
             {"name": att.name, "mime_type": att.mime_type, "media_file_id": att.media_file_id}
         )
+    redactor = redactor_for(conn, view)
     for row in page.items:
         _mask_sender(view, row)
         row["attachments"] = attachments.get(row["id"], [])
+        redactor.fields(row, "file", "locator")
+        redactor.rows(row["attachments"], "name")
     return page
 
 
@@ -289,6 +296,7 @@ def search_page(
     for row in found.items:
         _mask_sender(view, row)
     _mask_titles(conn, view, found.items, key="conversation_id")
+    redactor_for(conn, view).rows(found.items, "title", "file", "locator")
     return found
 
 

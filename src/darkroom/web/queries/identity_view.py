@@ -16,6 +16,7 @@ from darkroom.identity.queries import PersonDetail, person_detail
 from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.deps import TimedCache
 from darkroom.web.queries import PER_PAGE, Page, clamp_page
+from darkroom.web.redaction import redactor_for
 
 
 def _restricted_ids(conn: Connection, table: str, ids: set[int]) -> set[int]:
@@ -153,8 +154,9 @@ def _detail(
 def person_page(
     conn: Connection, view: CaseView, person_id: int, cache: TimedCache | None = None
 ) -> dict[str, Any] | None:
-    """A person as identity resolution and decisions left it, masked for the viewer; None when absent
-    or restricted to this viewer. A retired person comes back with `merged_into` set."""
+    """A person as identity resolution and decisions left it, masked for the viewer (restricted names
+    redacted from records' names and provenance); None when absent or restricted to this viewer. A
+    retired person comes back with `merged_into` set."""
     detail = _detail(conn, view, person_id, cache)
     flags = conn.execute(
         text("SELECT restricted, retired_at_utc, merged_into FROM persons WHERE id = :id"), {"id": person_id}
@@ -184,6 +186,8 @@ def person_page(
         "exhibits": list(detail.exhibits),
         "decisions": [asdict(d) for d in detail.decisions],
     }
+    # A card's display names and its file's path may name a restricted person.
+    redactor_for(conn, view).rows(found["members"], "names", "provenance")
     found["accounts"] = [m for m in found["members"] if m["kind"] == "account"]
     found["confidence"] = min((m["probability"] or 1.0 for m in found["members"]), default=1.0)
     found["model_links"] = sum(1 for m in found["members"] if m["model_only"])

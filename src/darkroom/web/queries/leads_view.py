@@ -15,6 +15,7 @@ from darkroom.errors import InvalidInput
 from darkroom.network.queries import lead_detail, list_leads
 from darkroom.web.access import CaseView
 from darkroom.web.queries import Page, clamp_page
+from darkroom.web.redaction import redactor_for
 
 LEADS_PER_PAGE: Final = 50
 # list_leads has no offset: a page is cut from the first page*50 rows, so paging stops here.
@@ -63,7 +64,8 @@ def lead_node(conn: Connection, lead_id: int) -> tuple[str, str | None] | None:
 
 
 def lead_page(conn: Connection, view: CaseView, lead_id: int) -> dict[str, Any] | None:
-    """One lead with reasons, evidence (exhibit, file, locator) and marks; None when absent or hidden."""
+    """One lead with reasons, evidence (exhibit, file, locator; restricted names redacted) and marks;
+    None when absent or hidden."""
     found = lead_node(conn, lead_id)
     if found is None:
         return None
@@ -74,6 +76,10 @@ def lead_page(conn: Connection, view: CaseView, lead_id: int) -> dict[str, Any] 
         detail = lead_detail(conn, str(lead_id))
     except InvalidInput:
         return None
+    redactor = redactor_for(conn, view)
+    for evidence in detail["evidence"]:
+        redactor.fields(evidence, "title", "file", "locator", "display_name")
+        redactor.rows(evidence.get("sent_by_lead") or [], "file", "locator")
     detail.update(_node_link(node_key))
     detail["node_key"] = node_key
     detail["lead_key"] = lead_key

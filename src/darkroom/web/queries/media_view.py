@@ -10,6 +10,7 @@ from sqlalchemy import Connection, text
 from darkroom.media.queries import media_items, senders_of
 from darkroom.web.access import CaseView
 from darkroom.web.queries import Page, limits, page_of
+from darkroom.web.redaction import redactor_for
 
 GridFilter = Literal["review", "known", "failed", "all"]
 GRID_PER_PAGE = 48
@@ -34,19 +35,24 @@ WHERE {where} ORDER BY m.file_id LIMIT :limit OFFSET :offset
 """
 
 
-def grid_page(conn: Connection, grid_filter: GridFilter, number: int, series_id: int | None = None) -> Page:
-    """One page of the grid; `review` (the default) holds only items of no known category."""
+def grid_page(
+    conn: Connection, view: CaseView, grid_filter: GridFilter, number: int, series_id: int | None = None
+) -> Page:
+    """One page of the grid; `review` (the default) holds only items of no known category; restricted
+    names redacted from paths and errors."""
     where = _FILTERS[grid_filter]
     params: dict[str, Any] = dict(limits(number, GRID_PER_PAGE))
     if series_id is not None:
         where += " AND sm.series_id = :series"
         params["series"] = series_id
     rows = [dict(r._mapping) for r in conn.execute(text(_GRID_SQL.format(where=where)), params)]
+    redactor_for(conn, view).rows(rows, "path", "error")
     return page_of(rows, number, GRID_PER_PAGE)
 
 
 def media_item(conn: Connection, view: CaseView, file_id: int) -> dict[str, Any] | None:
-    """One item with digests, EXIF, matches, series, reviews and (masked) senders; None if not media."""
+    """One item with digests, EXIF, matches, series, reviews and (masked) senders, restricted names
+    redacted from its path and the senders' chats and files; None if not media."""
     found = next(media_items(conn, "WHERE m.file_id = :f", {"f": file_id}), None)
     if found is None:
         return None
@@ -57,6 +63,9 @@ def media_item(conn: Connection, view: CaseView, file_id: int) -> dict[str, Any]
     for sender in senders:
         key = (sender["sender_platform"], sender["sender"])
         sender["sender"] = view.handle(sender["sender"], key in restricted)
+    redactor = redactor_for(conn, view)
+    redactor.fields(found, "path", "error")
+    redactor.rows(senders, "conversation", "source_file", "locator")
     found["senders"] = senders
     return found
 

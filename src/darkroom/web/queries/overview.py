@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from darkroom.web.access import CaseView
 from darkroom.web.queries import Page, limits, page_of
+from darkroom.web.redaction import redactor_for
 
 _COUNTS_SQL = text(
     """
@@ -78,9 +80,11 @@ def coverage(conn: Connection) -> dict[str, Any]:
     return {"totals": totals, "per_exhibit": per_exhibit, "by_parser": formats}
 
 
-def files_page(conn: Connection, status: str, number: int) -> Page:
-    """Files of one parse status (the unsupported and failed ones are what disclosure needs)."""
+def files_page(conn: Connection, view: CaseView, status: str, number: int) -> Page:
+    """Files of one parse status (the unsupported and failed ones are what disclosure needs); restricted
+    names redacted from paths and errors."""
     rows = [dict(r._mapping) for r in conn.execute(_FILES_SQL, {"status": status, **limits(number)})]
+    redactor_for(conn, view).rows(rows, "path", "error")
     return page_of(rows, number, 50)
 
 

@@ -17,6 +17,7 @@ from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.deps import TimedCache
 from darkroom.web.queries import PER_PAGE, Page, clamp_page
 from darkroom.web.queries.comms import with_restricted_participants
+from darkroom.web.redaction import redactor_for
 
 NOT_RUN: Final = "Triage has not run on this case (darkroom triage run, or darkroom analyse)."
 # priority_queue has no offset: a page is cut from the first page*50 rows, so paging stops here.
@@ -107,11 +108,13 @@ def _masked_alert(conn: Connection, view: CaseView, alert: AlertView) -> dict[st
         secret_titles = {
             str(r.title) for r in conn.execute(_TITLES_SQL, {"ids": json.dumps(sorted(hidden_conversations))})
         }
+    redactor = redactor_for(conn, view)
     for message in found["messages"]:
         if message["message_id"] in secret:
             message["sender"] = RESTRICTED_LABEL
         if message["conversation"] in secret_titles:
             message["conversation"] = RESTRICTED_LABEL
+        redactor.fields(message, "conversation", "path", "locator")
         message["spans"] = [
             (h["span"][0], h["span"][1], f"{h['category']}: {h['term']}") for h in message["hits"]
         ]

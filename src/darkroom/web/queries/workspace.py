@@ -13,6 +13,7 @@ from darkroom.evidence import audit
 from darkroom.timeutil import to_iso, utc_now
 from darkroom.web.access import CaseView
 from darkroom.web.queries import Page, limits, page_of
+from darkroom.web.redaction import redactor_for
 
 SubjectKind = Literal["message", "media", "person"]
 RestrictableKind = Literal["person", "account"]
@@ -132,7 +133,8 @@ def my_bookmarks_of(
 
 
 def bookmarks_page(conn: Connection, view: CaseView, number: int) -> Page:
-    """Every bookmark of the case, newest first; bookmarks on records the viewer may not see are left out."""
+    """Every bookmark of the case, newest first; bookmarks on records the viewer may not see are left
+    out, restricted names redacted from labels."""
     rows = conn.execute(
         text(
             """
@@ -149,7 +151,9 @@ def bookmarks_page(conn: Connection, view: CaseView, number: int) -> Page:
         ),
         {"cleared": view.cleared_flag, **limits(number)},
     )
-    return page_of([dict(r._mapping) for r in rows], number, 50)
+    found = [dict(r._mapping) for r in rows]
+    redactor_for(conn, view).rows(found, "label")  # a label may quote a chat title or a file name
+    return page_of(found, number, 50)
 
 
 def set_restricted(

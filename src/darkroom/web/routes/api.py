@@ -110,7 +110,7 @@ def files(
 ) -> PageOut:
     """Files of one parse status with their reasons."""
     with view.case.store.read() as conn:
-        return _out(overview.files_page(conn, status, page_number))
+        return _out(overview.files_page(conn, view, status, page_number))
 
 
 @router.get("/cases/{case_id}/conversations")
@@ -176,7 +176,7 @@ def media(
 ) -> PageOut:
     """Media items (no pixels); `review` holds only items of no known category."""
     with view.case.store.read() as conn:
-        return _out(media_view.grid_page(conn, show, page_number, series))
+        return _out(media_view.grid_page(conn, view, show, page_number, series))
 
 
 @router.get("/cases/{case_id}/media/{file_id}")

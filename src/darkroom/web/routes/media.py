@@ -36,7 +36,7 @@ def grid(
 ) -> HTMLResponse:
     """Blurred greyscale thumbnails; items of a known category only on the `known` tab."""
     with view.case.store.read() as conn:
-        rows = media_view.grid_page(conn, show, page_number, series)
+        rows = media_view.grid_page(conn, view, show, page_number, series)
     return page(
         state.templates, request, "media_grid.html", session, view, active="media",
         rows=rows, show=show, series=series,

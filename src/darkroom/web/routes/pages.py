@@ -93,7 +93,7 @@ def files(
 ) -> HTMLResponse:
     """Files of one parse status, with the reason a file was not read."""
     with view.case.store.read() as conn:
-        rows = overview.files_page(conn, status, page_number)
+        rows = overview.files_page(conn, view, status, page_number)
     return page(
         state.templates, request, "files.html", session, view, active="dashboard", status=status, rows=rows
     )
