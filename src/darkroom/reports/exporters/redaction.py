@@ -5,15 +5,17 @@ officer, a victim). A conversation title is masked whenever a participant is res
 often the other party's name), as the package does. A path segment (folder or file name, as in a
 chat export's `WhatsApp Chat with Per.txt`) is masked when it names a restricted record: the
 person's label, the account's handle, a display name it was seen under, the title of one of its
-conversations (whole words, in order, ignoring case), or its phone number (the last nine digits).
-That textual check is as good as the names darkroom holds; the exhibit and file hashes stay.
+one-to-one chats that no chat without a restricted participant bears (a title names the other party,
+so a title shared with others' chats names them instead), in whole words, in order, ignoring case;
+or its phone number (the last nine digits). The check is as good as the names darkroom holds; the
+exhibit, the rest of the path and the file hashes stay.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
@@ -36,7 +38,10 @@ _TERMS_SQL = text(
     UNION SELECT i.value_norm FROM account_identifiers ai JOIN identifiers i ON i.id = ai.identifier_id
           WHERE ai.account_id IN (SELECT value FROM json_each(:a))
     UNION SELECT c.title FROM conversations c JOIN conversation_participants p ON p.conversation_id = c.id
-          WHERE c.title IS NOT NULL AND p.account_id IN (SELECT value FROM json_each(:a))
+          WHERE c.title IS NOT NULL AND c.is_group = 0 AND p.account_id IN (SELECT value FROM json_each(:a))
+          AND c.title NOT IN (SELECT o.title FROM conversations o WHERE o.title IS NOT NULL AND NOT EXISTS
+              (SELECT 1 FROM conversation_participants op WHERE op.conversation_id = o.id
+               AND op.account_id IN (SELECT value FROM json_each(:a))))
     """
 )
 
@@ -59,6 +64,14 @@ class Restricted:
     account_ids: frozenset[int]
     word_terms: tuple[tuple[str, ...], ...]
     phone_terms: tuple[str, ...]
+    by_first_word: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Index the terms by their first word, so a path costs its words, not words times terms."""
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for term in self.word_terms:
+            index.setdefault(term[0], []).append(term)
+        object.__setattr__(self, "by_first_word", {word: tuple(terms) for word, terms in index.items()})
 
     def hides_title(self, participant_ids: set[int] | frozenset[int]) -> bool:
         """Whether a conversation's title is masked: a participant is restricted, the reader not cleared."""
@@ -72,15 +85,11 @@ class Restricted:
 
     def _names(self, segment: str) -> bool:
         words = tuple(_WORD.findall(segment.casefold()))
-        if any(_contains(words, term) for term in self.word_terms):
-            return True
+        for start, word in enumerate(words):
+            if any(words[start : start + len(term)] == term for term in self.by_first_word.get(word, ())):
+                return True
         digits = "".join(ch for ch in segment if ch.isdigit())
-        return any(term in digits for term in self.phone_terms)
-
-
-def _contains(words: tuple[str, ...], term: tuple[str, ...]) -> bool:
-    size = len(term)
-    return any(words[i : i + size] == term for i in range(len(words) - size + 1))
+        return len(digits) >= PHONE_DIGITS and any(term in digits for term in self.phone_terms)
 
 
 def load_restricted(conn: Connection, clearance: Clearance) -> Restricted:
