@@ -137,6 +137,26 @@ def test_vics_records_the_clearance_and_masks_no_unrelated_path(case_copy: Built
     assert (details["clearance"], cleared_details["clearance"]) == ("none", "restricted")
 
 
+def test_vics_masks_a_folder_that_names_a_restricted_participant(
+    case_copy: BuiltCase, tmp_path: Path
+) -> None:
+    store = CaseStore.open(case_copy.root)
+    try:
+        with store.write() as conn:  # as if the picture came with the chat export of the restricted chat
+            conn.execute(
+                text("UPDATE files SET display_path = 'Telegram/per/photos/photo_1.jpg' WHERE id = :f"),
+                {"f": case_copy.photo_file_id},
+            )
+    finally:
+        store.close()
+    hidden, _, _ = _run(case_copy, "vics", tmp_path / "hidden.json", "none")
+    cleared, _, _ = _run(case_copy, "vics", tmp_path / "cleared.json", "restricted")
+    assert "EX-1/Telegram/[restricted]/photos/photo_1.jpg" in hidden and "/per/" not in hidden
+    assert "EX-1/Telegram/per/photos/photo_1.jpg" in cleared
+    hashes = [(m["MD5"], m["SHA1"]) for m in json.loads(hidden)["value"][0]["Media"]]
+    assert hashes == [(m["MD5"], m["SHA1"]) for m in json.loads(cleared)["value"][0]["Media"]]
+
+
 def test_the_case_s_restricted_names_mask_paths_that_name_them(built_case: BuiltCase) -> None:
     store = CaseStore.open(built_case.root)
     try:
@@ -156,6 +176,39 @@ def test_the_case_s_restricted_names_mask_paths_that_name_them(built_case: Built
     assert restricted.path("Telegram/kari/result.json") == "Telegram/kari/result.json"
     assert restricted.path("Telegram/person/superuser.json") == "Telegram/person/superuser.json"
     assert cleared.path("Telegram/per/result.json") == "Telegram/per/result.json"
+
+
+def test_a_chat_title_names_the_restricted_party_only_where_no_other_chat_bears_it(
+    case_copy: BuiltCase,
+) -> None:
+    store = CaseStore.open(case_copy.root)
+    try:
+        with store.write() as conn:
+            per, kari = (
+                int(conn.execute(text("SELECT id FROM accounts WHERE handle = :h"), {"h": h}).scalar_one())
+                for h in (PER, "user111")
+            )
+            source = conn.execute(text("SELECT exhibit_id, file_id FROM conversations LIMIT 1")).one()
+            for n, (title, member) in enumerate(
+                [("Bike Seller", per), ("Quiz Master", per), ("Quiz Master", kari)]
+            ):
+                conversation = conn.execute(
+                    text("INSERT INTO conversations (platform, title, is_group, exhibit_id, file_id, "
+                         "locator) VALUES ('telegram', :t, 0, :e, :f, :l) RETURNING id"),
+                    {"t": title, "e": source.exhibit_id, "f": source.file_id, "l": f"planted[{n}]"},
+                ).scalar_one()  # fmt: skip
+                conn.execute(
+                    text(
+                        "INSERT INTO conversation_participants (conversation_id, account_id) VALUES (:c, :a)"
+                    ),
+                    {"c": conversation, "a": member},
+                )
+        with store.read() as conn:
+            restricted = load_restricted(conn, "none")
+    finally:
+        store.close()
+    assert restricted.path("WhatsApp Chat with Bike Seller.txt") == REDACTED
+    assert restricted.path("WhatsApp Chat with Quiz Master.txt") == "WhatsApp Chat with Quiz Master.txt"
 
 
 def test_phone_numbers_in_paths_match_in_any_written_form() -> None:
