@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -62,3 +63,24 @@ def test_export_before_a_build_is_a_clear_error(tmp_path: Path) -> None:
     store = CaseStore.create(tmp_path / "case", "Op Empty", "GB", "Europe/London")
     with pytest.raises(InvalidInput, match="network build"):
         export_network(store, "graphml", tmp_path / "x.graphml", "analyst")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+def test_a_person_holding_a_restricted_account_is_redacted_unless_cleared(tmp_path: Path, fmt: str) -> None:
+    story = write_story(tmp_path, with_persons=True)
+    with story.store.write() as conn:
+        conn.execute(
+            text("UPDATE accounts SET restricted = 1 WHERE id = :a"), {"a": story.accounts["carol-email"]}
+        )
+    run_network(story.store, "analyst")
+    hidden = export_network(story.store, fmt, tmp_path / f"hidden.{fmt}", "analyst")  # type: ignore[arg-type]
+    cleared = export_network(story.store, fmt, tmp_path / f"cleared.{fmt}", "analyst", "restricted")  # type: ignore[arg-type]
+    hidden_text = "".join(path.read_text(encoding="utf-8") for path in hidden)
+    cleared_text = "".join(path.read_text(encoding="utf-8") for path in cleared)
+    assert "Carol" not in hidden_text and "restricted:1" in hidden_text and "[restricted]" in hidden_text
+    assert "Carol" in cleared_text and "restricted:1" not in cleared_text
+    with story.store.read() as conn:
+        rows = conn.execute(text("SELECT details_json FROM audit_log WHERE action = 'network.export'")).all()
+    recorded = [json.loads(row.details_json) for row in rows]
+    assert [(d["clearance"], d["redacted_nodes"]) for d in recorded] == [("none", 1), ("restricted", 0)]
+    assert recorded[0]["nodes"] == recorded[1]["nodes"] and recorded[0]["edges"] == recorded[1]["edges"]

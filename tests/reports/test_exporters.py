@@ -15,6 +15,7 @@ from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.evidence import audit
 from darkroom.media.hashsets.importer import import_hashset
 from darkroom.reports.exporters.base import Exporter, exporter_named, load_exporters, run_export
+from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 from tests.conftest import CliRunner
 from tests.reports.conftest import BuiltCase
@@ -33,10 +34,12 @@ def test_the_formats_the_issue_asks_for_are_registered() -> None:
         exporter_named("xlsx")
 
 
-def _export(case: BuiltCase, name: str, out: Path) -> tuple[list[tuple[Path, str]], dict[str, int]]:
+def _export(
+    case: BuiltCase, name: str, out: Path, clearance: Clearance = "none"
+) -> tuple[list[tuple[Path, str]], dict[str, int]]:
     store = CaseStore.open(case.root)
     try:
-        result = run_export(store, name, out, "examiner1")
+        result = run_export(store, name, out, "examiner1", clearance)
         with store.read() as conn:
             (entry,) = list(audit.entries(conn, f"export.{name}"))
     finally:
@@ -48,6 +51,7 @@ def _export(case: BuiltCase, name: str, out: Path) -> tuple[list[tuple[Path, str
     assert recorded == set(result.files)
     if len(result.files) == 1:
         assert entry.details["sha256"] == result.files[0][1]
+    assert entry.details["clearance"] == clearance
     return list(result.files), dict(result.counts)
 
 
@@ -164,7 +168,7 @@ def test_graph_exports_load_back_with_the_same_nodes_and_edges(case_copy: BuiltC
             )
         assert nodes and edges
         for name, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
-            files, counts = _export(case_copy, name, tmp_path / f"graph.{name}")
+            files, counts = _export(case_copy, name, tmp_path / f"graph.{name}", "restricted")
             assert counts == {"nodes": len(nodes), "edges": len(edges)}
             graph = reader(files[0][0])
             assert set(graph.nodes) == nodes

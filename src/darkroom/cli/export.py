@@ -13,21 +13,29 @@ from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name,
 def export(
     format_name: Annotated[str, typer.Option("--format", help="graphml, gexf, csv, ftm or vics.")],
     out_path: Annotated[Path, typer.Option("--out", help="The file (or, for csv, the folder) to write.")],
+    clearance: Annotated[
+        str,
+        typer.Option("--clearance", help="'restricted' writes restricted records; else they are redacted."),
+    ] = "none",
     case: CaseOption = None,
     actor: ActorOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Export the case for Gephi, i2/Maltego-style import, Aleph (FollowTheMoney) or hash sharing (VICS);
-    every file written is recorded in the audit chain with its SHA-256."""
+    restricted records (undercover officers, victims) are redacted unless --clearance restricted;
+    every file written is recorded in the audit chain with its SHA-256 and the clearance."""
     from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
+    from darkroom.reports.exporters.redaction import clearance_of  # noqa: PLC0415
 
+    cleared = clearance_of(clearance)
     with opened_case(case) as store:
-        result = run_export(store, format_name, out_path.expanduser(), actor_name(actor))
+        result = run_export(store, format_name, out_path.expanduser(), actor_name(actor), cleared)
     if json_output:
         emit_jsonl(
             {
                 "path": str(path),
                 "sha256": sha256_hex,
+                "clearance": cleared,
                 "counts": dict(result.counts),
                 "audit_seq": result.audit_seq,
             }
@@ -38,3 +46,5 @@ def export(
     for path, sha256_hex in result.files:
         console.print(f"wrote {path} sha256 {sha256_hex}", markup=False)
     console.print(", ".join(f"{name}: {count}" for name, count in result.counts) or "nothing to export")
+    shown = "restricted records written" if cleared == "restricted" else "restricted records redacted"
+    console.print(f"clearance {cleared}: {shown}", markup=False)

@@ -3,6 +3,10 @@
 The graph is a directed multigraph: one edge per stored (source, target, kind), keyed by kind,
 with `directed` telling whether the kind has a direction (undirected kinds run from the smaller
 node key). Every export is audited with the SHA-256 of what was written.
+
+Without clearance a restricted node (its person, its account or one of its person's accounts is
+restricted: an undercover officer, a victim) keeps its place and its edges, but its label becomes
+"[restricted]", its key an opaque "restricted:N" (numbered in key order) and its ids are left out.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import Connection, text
 
 from darkroom.errors import InvalidInput
 from darkroom.evidence import audit
+from darkroom.reports.scope import REDACTED, Clearance
 from darkroom.store import CaseStore
 
 ExportFormat = Literal["graphml", "gexf", "csv"]
@@ -45,12 +50,47 @@ _EDGES_SQL = text(
 )
 
 
+_RESTRICTED_NODES_SQL = text(
+    """
+    SELECT n.node_key FROM network_nodes n
+    WHERE EXISTS (SELECT 1 FROM persons p WHERE p.id = n.person_id AND p.restricted = 1)
+       OR EXISTS (SELECT 1 FROM accounts a WHERE a.id = n.account_id AND a.restricted = 1)
+       OR EXISTS (SELECT 1 FROM person_links l JOIN accounts a ON a.id = l.account_id
+                  WHERE l.person_id = n.person_id AND a.restricted = 1)
+    ORDER BY n.node_key
+    """
+)
+
+
 def _rows(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if conn.execute(text("SELECT COUNT(*) FROM network_builds")).scalar_one() == 0:
         raise InvalidInput("the case has no network yet; run `darkroom network build` first")
     nodes = [dict(r._mapping) for r in conn.execute(_NODES_SQL)]
     edges = [dict(r._mapping) for r in conn.execute(_EDGES_SQL)]
     return nodes, edges
+
+
+def restricted_node_keys(conn: Connection) -> dict[str, str]:
+    """Each restricted node's key -> the opaque key it is exported under ("restricted:N")."""
+    keys = [str(r.node_key) for r in conn.execute(_RESTRICTED_NODES_SQL)]
+    return {key: f"restricted:{n}" for n, key in enumerate(keys, 1)}
+
+
+def redact_rows(
+    nodes: list[dict[str, Any]], edges: list[dict[str, Any]], opaque: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows with every restricted node's key, label and ids replaced; structure is unchanged."""
+    hidden = {"label": REDACTED, "person_id": None, "account_id": None}
+    redacted_nodes = [
+        {**node, **hidden, "node_key": opaque[node["node_key"]]} if node["node_key"] in opaque else node
+        for node in nodes
+    ]
+    redacted_edges = [
+        {**edge, "source": opaque.get(edge["source"], edge["source"]),
+         "target": opaque.get(edge["target"], edge["target"])}
+        for edge in edges
+    ]  # fmt: skip
+    return sorted(redacted_nodes, key=lambda n: str(n["node_key"])), redacted_edges
 
 
 def to_networkx(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> Any:
@@ -74,12 +114,17 @@ class WrittenNetwork:
     written: tuple[Path, ...]
     nodes: int
     edges: int
+    redacted_nodes: int = 0
 
 
-def write_network(store: CaseStore, fmt: ExportFormat, out: Path) -> WrittenNetwork:
-    """Write the network to `out` (a file, or a folder for CSV: nodes.csv + edges.csv); the caller audits."""
+def write_network(store: CaseStore, fmt: ExportFormat, out: Path, *, clearance: Clearance) -> WrittenNetwork:
+    """Write the network to `out` (a file, or a folder for CSV: nodes.csv + edges.csv), restricted
+    nodes redacted unless `clearance` is "restricted"; the caller audits."""
     with store.read() as conn:
         nodes, edges = _rows(conn)
+        opaque = {} if clearance == "restricted" else restricted_node_keys(conn)
+    if opaque:
+        nodes, edges = redact_rows(nodes, edges, opaque)
     if fmt == "csv":
         out.mkdir(parents=True, exist_ok=True)
         written = [
@@ -98,16 +143,21 @@ def write_network(store: CaseStore, fmt: ExportFormat, out: Path) -> WrittenNetw
         else:
             raise InvalidInput(f"unknown export format {fmt!r}; use graphml, gexf or csv")
         written = [out]
-    return WrittenNetwork(tuple(written), len(nodes), len(edges))
+    return WrittenNetwork(tuple(written), len(nodes), len(edges), len(opaque))
 
 
-def export_network(store: CaseStore, fmt: ExportFormat, out: Path, actor: str) -> list[Path]:
-    """Write the network to `out` and record the export with the SHA-256 of every file written."""
-    result = write_network(store, fmt, out)
+def export_network(
+    store: CaseStore, fmt: ExportFormat, out: Path, actor: str, clearance: Clearance = "none"
+) -> list[Path]:
+    """Write the network to `out` (restricted nodes redacted unless cleared) and record the export
+    with the clearance and the SHA-256 of every file written."""
+    result = write_network(store, fmt, out, clearance=clearance)
     details = {
         "format": fmt,
+        "clearance": clearance,
         "nodes": result.nodes,
         "edges": result.edges,
+        "redacted_nodes": result.redacted_nodes,
         "files": {str(path): _sha256(path) for path in result.written},
     }
     with store.write() as conn:

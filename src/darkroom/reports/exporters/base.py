@@ -4,20 +4,29 @@ An exporter is a small class with a unique `name`, a one-line `description` and 
 out_path)`, which writes one file (or a folder of files) and says what it wrote. Built-ins register
 by entry point (`darkroom.exporters`) as third parties do; until the installed metadata carries the
 group, BUILTIN_EXPORTERS supplies them. `run_export` records every export in the audit chain with
-the SHA-256 of each file written.
+the SHA-256 of each file written and the clearance it was run with.
+
+Need-to-know: an exporter that can redact restricted records (undercover officers, victims) says so
+by accepting a keyword `clearance` ("none" or "restricted"; `export(store, out_path, *, clearance=
+"none")`, see `RedactingExporter`): without clearance it must leave restricted records out or write
+them as "[restricted]". `run_export` passes the clearance only to exporters whose `export` accepts
+it, so third-party exporters with the original two-argument signature keep loading and running, but
+only with clearance "restricted": one that cannot redact is refused without it (ExportUnavailable).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
-from darkroom.errors import InvalidInput
+from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.plugins import load_plugins
 from darkroom.reports.outputs import record_output, sha256_of_file
+from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 
 ENTRY_POINT_GROUP = "darkroom.exporters"
@@ -39,6 +48,29 @@ class Exporter(Protocol):
     description: str
 
     def export(self, store: CaseStore, out_path: Path) -> ExportSummary: ...
+
+
+@runtime_checkable
+class RedactingExporter(Protocol):
+    """An export format that honours the reader's clearance (every built-in does)."""
+
+    name: str
+    description: str
+
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary: ...
+
+
+def accepts_clearance(exporter: Exporter) -> bool:
+    """Whether the exporter's `export` takes the `clearance` keyword (so it can redact)."""
+    try:
+        parameters = inspect.signature(exporter.export).parameters.values()
+    except (TypeError, ValueError):  # a callable inspect cannot read: treat as the old contract
+        return False
+    return any(
+        (p.name == "clearance" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+        or p.kind is p.VAR_KEYWORD
+        for p in parameters
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +120,32 @@ def exporter_named(name: str) -> Exporter:
     return exporter
 
 
-def run_export(store: CaseStore, name: str, out_path: Path, actor: str) -> ExportResult:
-    """Run one exporter and record the export (`export.NAME`) with each file's SHA-256."""
+def run_export(
+    store: CaseStore, name: str, out_path: Path, actor: str, clearance: Clearance = "none"
+) -> ExportResult:
+    """Run one exporter at a clearance and record the export (`export.NAME`) with the clearance and
+    each file's SHA-256; an exporter that cannot redact is refused without clearance."""
     exporter = exporter_named(name)
+    if clearance not in ("none", "restricted"):
+        raise InvalidInput("--clearance must be 'restricted' (or left out)")
+    redacts = accepts_clearance(exporter)
+    if not redacts and clearance != "restricted":
+        msg = (
+            f"the {exporter.name} exporter cannot redact restricted records (its export() takes no "
+            "clearance); run it with --clearance restricted, or have it accept the clearance keyword"
+        )
+        raise ExportUnavailable(msg)
     if not out_path.parent.is_dir():
         msg = f"cannot write {out_path}: the folder {out_path.parent} does not exist"
         raise InvalidInput(msg)
-    summary = exporter.export(store, out_path)
+    if redacts:
+        summary = cast("RedactingExporter", exporter).export(store, out_path, clearance=clearance)
+    else:
+        summary = exporter.export(store, out_path)
     files = tuple((path, sha256_of_file(path)) for path in summary.written)
     details = {
         "format": exporter.name,
+        "clearance": clearance,
         "files": [{"path": str(path), "sha256": sha256_hex} for path, sha256_hex in files],
         "counts": dict(summary.counts),
     }

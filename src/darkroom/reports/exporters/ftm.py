@@ -7,10 +7,15 @@ unidentified holder, because FtM requires every message to have a sender. Messag
 `proof` points at the `Document` of the source file (name, path, SHA-1 as Aleph's content hash, size,
 type) and `description` names exhibit, path and locator.
 
-Restricted persons and accounts, their messages, and the titles of conversations they take part in,
-are left out (counted). FtM drops values its types reject (a phone number phonenumbers deems invalid,
-such as the reserved drama ranges): those are kept in the account's `notes` and counted. An entity
-missing a property FtM requires is skipped and counted, never written.
+Without clearance, restricted persons and accounts (and accounts a restricted person holds), their
+messages, and the titles of conversations they take part in, are left out (counted), and paths that
+name them are masked (`redaction`). They are left out rather than written as "[restricted]"
+stand-ins: Aleph cross-references entities by name, and every stand-in would match every other one,
+across collections. With clearance "restricted" everything is written.
+
+FtM drops values its types reject (a phone number phonenumbers deems invalid, such as the reserved
+drama ranges): those are kept in the account's `notes` and counted. An entity missing a property
+FtM requires is skipped and counted, never written.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from sqlalchemy import Connection, text
 
 from darkroom.errors import InvalidInput
 from darkroom.reports.exporters.base import ExportSummary
+from darkroom.reports.exporters.redaction import Restricted, load_restricted
 from darkroom.reports.outputs import partial_path
+from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 
 BATCH = 5000
@@ -45,12 +52,13 @@ def _entity_id(case_id: str, *parts: object) -> str:
 class _Writer:
     """Validates and writes entities, one JSON line each, counting what was written and left out."""
 
-    def __init__(self, target: IO[str], case_id: str) -> None:
+    def __init__(self, target: IO[str], case_id: str, restricted: Restricted) -> None:
         from followthemoney import model  # noqa: PLC0415 - heavy; only this export needs it
 
         self.model = model
         self.target = target
         self.case_id = case_id
+        self.restricted = restricted
         self.counts: Counter[str] = Counter()
 
     def make(self, schema: str, *id_parts: object) -> Any:
@@ -79,7 +87,7 @@ class _Writer:
 def _persons(conn: Connection, out: _Writer) -> dict[int, str]:
     ids: dict[int, str] = {}
     for row in conn.execute(text("SELECT id, label, restricted FROM persons ORDER BY id")):
-        if row.restricted:
+        if row.restricted and not out.restricted.cleared:
             out.counts["restricted persons left out"] += 1
             continue
         person = out.make("Person", "person", row.id)
@@ -103,7 +111,8 @@ def _accounts(conn: Connection, out: _Writer, persons: dict[int, str]) -> dict[i
     """account id -> (UserAccount entity id, holder entity id)."""
     found: dict[int, tuple[str, str]] = {}
     for row in conn.execute(_ACCOUNTS_SQL).all():
-        if row.restricted or (row.person_id is not None and row.person_id not in persons):
+        hidden = row.id in out.restricted.account_ids and not out.restricted.cleared
+        if hidden or (row.person_id is not None and row.person_id not in persons):
             out.counts["restricted accounts left out"] += 1
             continue
         holder = persons.get(row.person_id) if row.person_id is not None else None
@@ -139,32 +148,29 @@ def _documents(conn: Connection, out: _Writer) -> dict[int, tuple[str, str]]:
     """file id -> (Document entity id, "exhibit · path") for every file messages were read from."""
     found: dict[int, tuple[str, str]] = {}
     for row in conn.execute(_SOURCES_SQL):
+        display_path = out.restricted.path(str(row.display_path))
         document = out.make("Document", "file", row.id)
-        document.add("fileName", row.display_path.rsplit("/", 1)[-1])
-        document.add("title", f"{row.ref}/{row.display_path}")
+        document.add("fileName", display_path.rsplit("/", 1)[-1])
+        document.add("title", f"{row.ref}/{display_path}")
         document.add("contentHash", row.sha1)
         document.add("fileSize", row.size)
         document.add("mimeType", row.mime_type)
         if out.write(document):
-            found[int(row.id)] = (document.id, f"{row.ref} · {row.display_path}")
+            found[int(row.id)] = (document.id, f"{row.ref} · {display_path}")
     return found
 
 
-def _conversations(conn: Connection) -> tuple[dict[int, list[int]], dict[int, str | None]]:
+def _conversations(
+    conn: Connection, restricted: Restricted
+) -> tuple[dict[int, list[int]], dict[int, str | None]]:
     """Participants of every conversation, and titles (None where a participant is restricted)."""
     members: dict[int, list[int]] = defaultdict(list)
     for row in conn.execute(text("SELECT conversation_id, account_id FROM conversation_participants")):
         members[int(row.conversation_id)].append(int(row.account_id))
     titles: dict[int, str | None] = {}
-    rows = conn.execute(
-        text(
-            "SELECT c.id, c.title, EXISTS (SELECT 1 FROM conversation_participants p JOIN accounts a "
-            "ON a.id = p.account_id WHERE p.conversation_id = c.id AND a.restricted = 1) AS hidden "
-            "FROM conversations c"
-        )
-    )
-    for row in rows:
-        titles[int(row.id)] = None if row.hidden else row.title
+    for row in conn.execute(text("SELECT id, title FROM conversations")):
+        hidden = restricted.hides_title(set(members.get(int(row.id), ())))
+        titles[int(row.id)] = None if hidden else row.title
     return members, titles
 
 
@@ -180,7 +186,7 @@ def _messages(
     accounts: dict[int, tuple[str, str]],
     documents: dict[int, tuple[str, str]],
 ) -> None:
-    members, titles = _conversations(conn)
+    members, titles = _conversations(conn, out.restricted)
     result = conn.execute(_MESSAGES_SQL)
     while rows := result.fetchmany(BATCH):
         for row in rows:
@@ -203,16 +209,18 @@ def _messages(
                 message.add("inReplyToMessage", _entity_id(out.case_id, "message", row.parent_message_id))
             document_id, where = documents[int(row.file_id)]
             message.add("proof", document_id)
-            message.add("description", f"{where} · {row.locator}")
+            message.add("description", f"{where} · {out.restricted.path(str(row.locator))}")
             out.write(message)
 
 
-def write_ftm(conn: Connection, case_id: str, out_path: Path) -> dict[str, int]:
-    """Stream every entity to `<out>.partial`, then rename into place; returns the counts."""
+def write_ftm(conn: Connection, case_id: str, out_path: Path, clearance: Clearance) -> dict[str, int]:
+    """Stream every entity (restricted ones as `clearance` allows) to `<out>.partial`, then rename
+    into place; returns the counts."""
     partial = partial_path(out_path)
+    restricted = load_restricted(conn, clearance)
     try:
         with partial.open("w", encoding="utf-8") as target:
-            out = _Writer(target, case_id)
+            out = _Writer(target, case_id, restricted)
             persons = _persons(conn, out)
             accounts = _accounts(conn, out, persons)
             documents = _documents(conn, out)
@@ -236,8 +244,8 @@ class FtmExporter:
     name = "ftm"
     description = "persons, accounts, messages and source files as FollowTheMoney JSON lines (Aleph)"
 
-    def export(self, store: CaseStore, out_path: Path) -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
         case_id = store.info().case_id
         with store.read() as conn:
-            counts = write_ftm(conn, case_id, out_path)
+            counts = write_ftm(conn, case_id, out_path, clearance)
         return ExportSummary((out_path,), tuple(counts.items()))
