@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from darkroom.errors import InvalidInput
 from darkroom.network.build import run_network
 from darkroom.network.marks import mark_lead
 from darkroom.network.queries import lead_detail, list_leads
-from tests.network.story import CaseWriter, Story, write_story
+from tests.network.story import NOW, CaseWriter, Story, insert, write_story
 
 
 def _ranked(story: Story) -> list[str]:
@@ -127,3 +127,67 @@ def test_marking_needs_a_known_lead_and_a_reason(tmp_path: Path) -> None:
         mark_lead(story.store, "account:9999", "dismissed", "typo", "dc.example")
     with pytest.raises(InvalidInput, match="reason"):
         mark_lead(story.store, f"account:{story.accounts['dave']}", "dismissed", "  ", "dc.example")
+
+
+def _attach(conn: Connection, w: CaseWriter, story: Story, sender: str, conversation: str, name: str) -> int:
+    """A picture on EX-002 that is the attachment of `sender`'s message in `conversation`."""
+    message_id = conn.execute(
+        text("SELECT id FROM messages WHERE conversation_id = :c AND sender_account_id = :a LIMIT 1"),
+        {"c": story.conversations[conversation], "a": story.accounts[sender]},
+    ).scalar_one()
+    file_id = w.file(story.exhibits["EX-002"], f"Media/{name}.jpg", "none")
+    insert(
+        conn, "media_message_links", {"file_id": file_id, "message_id": message_id, "link_kind": "attachment"}
+    )
+    return file_id
+
+
+def _match(conn: Connection, w: CaseWriter, file_id: int, vics_category: str) -> None:
+    """A hash-set entry (VICS scheme) with this category, matched by the file's MD5."""
+    if w.ids.get("hashsets") is None:
+        insert(
+            conn,
+            "hashsets",
+            {"id": w.next_id("hashsets"), "name": "vics-test", "format": "vics", "scheme": "vics",
+             "source_path": "known.json", "source_sha256": "0" * 64, "source_size": 1, "status": "done",
+             "imported_at_utc": NOW, "imported_by": "examiner1"},
+        )  # fmt: skip
+    entry_id = w.next_id("hashset_entries")
+    insert(conn, "hashset_entries", {"id": entry_id, "hashset_id": 1, "locator": f"value[{entry_id}]",
+                                     "md5": f"{file_id:032x}", "category": vics_category})  # fmt: skip
+    insert(conn, "media_matches", {"file_id": file_id, "entry_id": entry_id, "match_kind": "md5",
+                                   "matched_at_utc": NOW})  # fmt: skip
+
+
+def test_sending_pictures_a_hash_set_puts_in_an_offence_category_is_a_reason(tmp_path: Path) -> None:
+    story = write_story(tmp_path)
+    with story.store.write() as conn:
+        w = CaseWriter(conn)
+        _match(conn, w, _attach(conn, w, story, "erin", "bob-erin", "a"), "1")  # VICS 1: illegal
+        _match(conn, w, _attach(conn, w, story, "dave", "alice-dave", "b"), "0")  # VICS 0: non-pertinent
+        suggested = _attach(conn, w, story, "dave", "alice-dave", "c")  # a suggestion is no decision
+        review = {"id": 1, "file_id": suggested, "category": "illegal", "source": "suggested"}
+        insert(conn, "media_reviews", review | {"actor": "darkroom", "at_utc": NOW})
+    run_network(story.store, "analyst")
+    erin, dave = f"account:{story.accounts['erin']}", f"account:{story.accounts['dave']}"
+    with story.store.read() as conn:
+        erin_detail, dave_detail = lead_detail(conn, erin), lead_detail(conn, dave)
+    sent = {r["feature"]: r for r in erin_detail["reasons"]}["pertinent_media_sent"]
+    assert sent["value"] == 1
+    assert sent["points"] == pytest.approx(2.0)  # weight 2.0 x log2(1 + 1)
+    assert [e["kind"] for e in erin_detail["evidence"] if e["reason"] == "media"] == ["message"]
+    assert "pertinent_media_sent" not in {r["feature"] for r in dave_detail["reasons"]}
+
+
+def test_an_examiners_decision_makes_a_sent_picture_count(tmp_path: Path) -> None:
+    story = write_story(tmp_path)
+    with story.store.write() as conn:
+        w = CaseWriter(conn)
+        reviewed = _attach(conn, w, story, "dave", "alice-dave", "d")
+        _match(conn, w, reviewed, "0")  # the hash set says non-pertinent; the examiner decided otherwise
+        review = {"id": 1, "file_id": reviewed, "category": "exploitative", "source": "examiner"}
+        insert(conn, "media_reviews", review | {"actor": "examiner1", "at_utc": NOW})
+    run_network(story.store, "analyst")
+    with story.store.read() as conn:
+        detail = lead_detail(conn, f"account:{story.accounts['dave']}")
+    assert {r["feature"]: r["value"] for r in detail["reasons"]}["pertinent_media_sent"] == 1

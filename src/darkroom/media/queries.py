@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from darkroom.media.hashsets.categories import case_category
+from darkroom.media.hashsets.categories import PERTINENT_CATEGORIES, case_category
 
 _ITEMS_SQL = """
 SELECT f.id AS file_id, e.ref AS exhibit, f.display_path AS path, f.md5, f.sha1, f.sha256, f.size,
@@ -82,6 +82,19 @@ def effective_category(matches: list[dict[str, Any]], reviews: list[dict[str, An
         return str(min(categories, key=lambda c: (c == "known-good", c)))
     suggested = [r for r in reviews if r["source"] == "suggested"]
     return str(suggested[-1]["category"]) if suggested else None
+
+
+def pertinent_files(conn: Connection, file_ids: list[int]) -> list[int]:
+    """The files among these whose category — an examiner's latest decision, else a hash-set match;
+    never a mere suggestion — is illegal or exploitative."""
+    matches, reviews = matches_of(conn, file_ids), reviews_of(conn, file_ids)
+    found = []
+    for file_id in file_ids:
+        decided = [r for r in reviews.get(file_id, []) if r["source"] == "examiner"]
+        category = effective_category(matches.get(file_id, []), decided)
+        if category in PERTINENT_CATEGORIES:
+            found.append(file_id)
+    return found
 
 
 def media_items(

@@ -19,6 +19,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, text
 
+from darkroom.media.queries import pertinent_files
 from darkroom.network.edges import conversation_members, distinct_groups, listed_contacts
 from darkroom.network.nodes import NodeMap, load_nodes
 from darkroom.network.owners import ExhibitOwner
@@ -87,6 +88,7 @@ class _Features:
     suspects_in_groups: int = 0
     communities: set[int] = field(default_factory=set)
     message_mentions: int = 0
+    pertinent_media_sent: set[int] = field(default_factory=set)  # file ids
     evidence: set[LeadEvidence] = field(default_factory=set)
 
 
@@ -203,6 +205,7 @@ def _node_features(conn: Connection, context: _Context) -> dict[str, _Features]:
                 message_edges[int(row.id)] = me
     _message_evidence(conn, message_edges, features)
     _group_features(conn, context, features)
+    _media_features(conn, context, features)
     return features
 
 
@@ -230,6 +233,30 @@ def _group_features(conn: Connection, context: _Context, features: dict[str, _Fe
             f.groups_with_suspects += 1
             f.suspects_in_groups = max(f.suspects_in_groups, len(present))
             f.evidence.update(LeadEvidence("groups", "conversation", cid) for cid in conversation_ids)
+
+
+_SENT_MEDIA_SQL = text(
+    "SELECT l.file_id, l.message_id, m.sender_account_id FROM media_message_links l "
+    "JOIN messages m ON m.id = l.message_id WHERE m.sender_account_id IS NOT NULL"
+)
+_MEDIA_BATCH = 500
+
+
+def _media_features(conn: Connection, context: _Context, features: dict[str, _Features]) -> None:
+    """Pictures and videos a candidate sent (a chat or mail attachment found on a seized device) that
+    a hash set or an examiner's decision puts in an illegal or exploitative category."""
+    sent: dict[int, list[tuple[int, str]]] = defaultdict(list)  # file -> (message, sender node)
+    for row in conn.execute(_SENT_MEDIA_SQL):
+        node = context.node_map.node_of_account.get(int(row.sender_account_id))
+        if node is not None and node not in context.suspects:
+            sent[int(row.file_id)].append((int(row.message_id), node))
+    file_ids = sorted(sent)
+    for start in range(0, len(file_ids), _MEDIA_BATCH):
+        for file_id in pertinent_files(conn, file_ids[start : start + _MEDIA_BATCH]):
+            for message_id, node in sent[file_id]:
+                f = features[node]
+                f.pertinent_media_sent.add(file_id)
+                f.evidence.add(LeadEvidence("media", "message", message_id))
 
 
 _IDENTIFIER_SQL = text(
@@ -330,6 +357,12 @@ def _reasons(f: _Features, weights: LeadWeights, newest: str | None) -> list[Rea
         ),
         ("communities", max(0, communities - 1), f"neighbours in {communities} communities"),
         ("message_mentions", f.message_mentions, f"mentioned in {f.message_mentions} message(s)"),
+        (
+            "pertinent_media_sent",
+            len(f.pertinent_media_sent),
+            f"sent {len(f.pertinent_media_sent)} picture(s) or video(s) a hash set or an examiner "
+            "categorises illegal or exploitative",
+        ),
     ]
     reasons = [
         Reason(name, value, round(getattr(weights, name) * math.log2(1 + value), 4), words)

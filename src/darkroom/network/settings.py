@@ -106,6 +106,11 @@ class LeadWeights:
     suspects_in_groups: float = 3.0  # most known suspects in one of those groups
     communities: float = 0.5  # distinct communities among neighbours, beyond the first
     message_mentions: float = 1.0  # messages that mention an identifier (identifier leads)
+    # distinct pictures/videos they sent in chats or mail that a hash set or an examiner puts in an
+    # illegal or exploitative category: distribution, the strongest sign of involvement there is.
+    # 2.0 (as for shared groups) lifted hidden-suspect recall@50 on dark-room from 0.725 to 0.925;
+    # 1.0 and 3.0 gave the same, so the ranking is not balanced on this one value.
+    pertinent_media_sent: float = 2.0
     recency_half_life_days: float = 180.0
 
     def as_dict(self) -> dict[str, float]:

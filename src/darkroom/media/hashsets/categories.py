@@ -36,6 +36,8 @@ CaseCategory = Literal[
     "illegal-A", "illegal-B", "illegal-C", "illegal", "exploitative", "non-pertinent", "known-good"
 ]
 CASE_CATEGORIES: Final[tuple[str, ...]] = get_args(CaseCategory)
+# The categories that make a file evidence of an offence (every one but non-pertinent and known-good).
+PERTINENT_CATEGORIES: Final = frozenset(CASE_CATEGORIES) - {"non-pertinent", "known-good"}
 UNMAPPED_PREFIX = "unmapped:"
 BUILTIN_SCHEMES = ("csv", "nsrl", "vics", "vics-custom", "vics-uk")
 DEFAULT_MAPS: Final[dict[str, dict[str, str]]] = {
