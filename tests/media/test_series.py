@@ -14,8 +14,9 @@ from sqlalchemy import text
 
 from darkroom.errors import InvalidInput
 from darkroom.media.match import run_matching
-from darkroom.media.review import categorise, export_vics
+from darkroom.media.review import categorise
 from darkroom.media.series import run_series
+from darkroom.reports.exporters.base import run_export
 from darkroom.store import CaseStore
 from tests.media.store_rows import add_file, add_hashset, add_picture, flip, new_case
 
@@ -130,12 +131,14 @@ def test_categorising_an_item_suggests_to_its_near_duplicates_and_exports(tmp_pa
             text("SELECT category, source FROM media_reviews WHERE file_id = 3 ORDER BY id DESC LIMIT 1")
         ).one()
     assert tuple(latest) == ("non-pertinent", "examiner")
-    count, sha256_hex = export_vics(store, "examiner1", tmp_path / "out.json")
+    result = run_export(store, "vics", tmp_path / "out.json", "examiner1", "restricted")
     exported = json.loads((tmp_path / "out.json").read_text())
     media = exported["value"][0]["Media"]
-    assert count == len(media) == 4  # 1 (decided), 2 and 4 (suggested), 3 (non-pertinent)
+    assert (
+        dict(result.counts)["media"] == len(media) == 4
+    )  # 1 (decided), 2 and 4 (suggested), 3 (non-pertinent)
     assert sorted(m["Category"] for m in media) == [0, 1, 1, 1]
-    assert len(sha256_hex) == 64
+    assert len(result.files[0][1]) == 64
 
 
 def test_categorise_refuses_unknown_categories_and_items(tmp_path: Path) -> None:

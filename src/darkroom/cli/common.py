@@ -33,6 +33,10 @@ ActorOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON Lines (one object per line) for scripts.")
 ]
+ClearanceOption = Annotated[
+    str,
+    typer.Option("--clearance", help="'restricted' writes restricted records; else they are redacted."),
+]
 
 
 def out() -> Console:

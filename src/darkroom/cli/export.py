@@ -7,16 +7,22 @@ from typing import Annotated
 
 import typer
 
-from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name, emit_jsonl, opened_case, out
+from darkroom.cli.common import (
+    ActorOption,
+    CaseOption,
+    ClearanceOption,
+    JsonOption,
+    actor_name,
+    emit_jsonl,
+    opened_case,
+    out,
+)
 
 
 def export(
     format_name: Annotated[str, typer.Option("--format", help="graphml, gexf, csv, ftm or vics.")],
     out_path: Annotated[Path, typer.Option("--out", help="The file (or, for csv, the folder) to write.")],
-    clearance: Annotated[
-        str,
-        typer.Option("--clearance", help="'restricted' writes restricted records; else they are redacted."),
-    ] = "none",
+    clearance: ClearanceOption = "none",
     case: CaseOption = None,
     actor: ActorOption = None,
     json_output: JsonOption = False,
@@ -46,5 +52,10 @@ def export(
     for path, sha256_hex in result.files:
         console.print(f"wrote {path} sha256 {sha256_hex}", markup=False)
     console.print(", ".join(f"{name}: {count}" for name, count in result.counts) or "nothing to export")
-    shown = "restricted records written" if cleared == "restricted" else "restricted records redacted"
-    console.print(f"clearance {cleared}: {shown}", markup=False)
+    console.print(clearance_line(cleared), markup=False)
+
+
+def clearance_line(clearance: str) -> str:
+    """What an export did with restricted records, for the last line of its output."""
+    shown = "restricted records written" if clearance == "restricted" else "restricted records redacted"
+    return f"clearance {clearance}: {shown}"

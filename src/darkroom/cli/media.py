@@ -9,7 +9,16 @@ import typer
 from rich.table import Table
 
 from darkroom.cli.analyse import MaxDistance, MinQuality, run_media_analysis
-from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name, emit_jsonl, opened_case, out
+from darkroom.cli.common import (
+    ActorOption,
+    CaseOption,
+    ClearanceOption,
+    JsonOption,
+    actor_name,
+    emit_jsonl,
+    opened_case,
+    out,
+)
 from darkroom.errors import InvalidInput
 from darkroom.media import MATCH_DISTANCE, QUALITY_THRESHOLD
 
@@ -217,15 +226,24 @@ def categorise(
 @app.command("export-vics")
 def export_vics(
     out_path: Annotated[Path, typer.Argument(help="The VICS 2.0 JSON file to write.")],
+    clearance: ClearanceOption = "none",
     case: CaseOption = None,
     actor: ActorOption = None,
 ) -> None:
-    """Export the case's categorised media as a VICS 2.0 case file (known-good left out)."""
-    from darkroom.media.review import export_vics as write  # noqa: PLC0415 - start-up
+    """Export the case's categorised media as a VICS 2.0 case file (known-good left out): the same
+    file and audit as `darkroom export --format vics`; path segments naming restricted records are
+    masked unless --clearance restricted."""
+    from darkroom.cli.export import clearance_line  # noqa: PLC0415
+    from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
+    from darkroom.reports.exporters.redaction import clearance_of  # noqa: PLC0415
 
+    cleared = clearance_of(clearance)
     with opened_case(case) as store:
-        count, sha256_hex = write(store, actor_name(actor), out_path)
-    out().print(f"wrote {count} items to {out_path} (sha256 {sha256_hex})", markup=False)
+        result = run_export(store, "vics", out_path.expanduser(), actor_name(actor), cleared)
+    count = dict(result.counts).get("media", 0)
+    for path, sha256_hex in result.files:
+        out().print(f"wrote {count} items to {path} (sha256 {sha256_hex})", markup=False)
+    out().print(clearance_line(cleared), markup=False)
 
 
 @app.command("pdq-check")

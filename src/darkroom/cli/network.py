@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 from rich.table import Table
 
-from darkroom.cli.common import ActorOption, CaseOption, JsonOption, actor_name, emit_jsonl, opened_case, out
+from darkroom.cli.common import (
+    ActorOption,
+    CaseOption,
+    ClearanceOption,
+    JsonOption,
+    actor_name,
+    emit_jsonl,
+    opened_case,
+    out,
+)
 from darkroom.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -132,18 +141,24 @@ def expand(
 def export(
     fmt: Annotated[str, typer.Option("--format", help="graphml, gexf or csv.")],
     out_path: Annotated[Path, typer.Option("--out", help="The file to write (a folder for csv).")],
+    clearance: ClearanceOption = "none",
     case: CaseOption = None,
     actor: ActorOption = None,
 ) -> None:
-    """Export the network for Gephi and other tools (GraphML, GEXF) or as CSV nodes + edges (audited)."""
+    """Export the network for Gephi and other tools (GraphML, GEXF) or as CSV nodes + edges (audited);
+    restricted nodes keep their place but not their names unless --clearance restricted."""
+    from darkroom.cli.export import clearance_line  # noqa: PLC0415
     from darkroom.network.export import export_network  # noqa: PLC0415 - networkx is heavy
+    from darkroom.reports.exporters.redaction import clearance_of  # noqa: PLC0415
 
     if fmt not in ("graphml", "gexf", "csv"):
         raise InvalidInput(f"unknown format {fmt!r}; use graphml, gexf or csv")
+    cleared = clearance_of(clearance)
     with opened_case(case) as store:
-        written = export_network(store, cast("ExportFormat", fmt), out_path, actor_name(actor))
+        written = export_network(store, cast("ExportFormat", fmt), out_path, actor_name(actor), cleared)
     for path in written:
         out().print(f"wrote {path}", markup=False)
+    out().print(clearance_line(cleared), markup=False)
 
 
 def leads(

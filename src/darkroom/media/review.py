@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Connection, text
 
 from darkroom.errors import InvalidInput
 from darkroom.evidence import audit
 from darkroom.media.hashsets.categories import CASE_CATEGORIES, to_vics_code
-from darkroom.media.hashsets.vics_export import VicsCaseMeta, VicsFile, VicsItem, write_vics_v2
+from darkroom.media.hashsets.vics_export import VicsFile, VicsItem
 from darkroom.media.queries import media_items
 from darkroom.store import CaseStore, execute_many
 from darkroom.timeutil import to_iso, utc_now
@@ -137,16 +136,3 @@ def vics_items(conn: Connection) -> list[VicsItem]:
         for item in media_items(conn)
         if item["category"] and item["category"] in CASE_CATEGORIES and item["category"] != "known-good"
     ]
-
-
-def export_vics(store: CaseStore, actor: str, out_path: Path) -> tuple[int, str]:
-    """Write the case's categorised media as a VICS 2.0 case file; audited with the file's SHA-256."""
-    info = store.info()
-    with store.read() as conn:
-        items = vics_items(conn)
-    sha256_hex = write_vics_v2(out_path, items, VicsCaseMeta(case_id=info.case_id, case_number=info.name))
-    with store.write() as conn:
-        audit.append(
-            conn, actor, "media.export-vics", str(out_path), {"items": len(items), "sha256": sha256_hex}
-        )
-    return len(items), sha256_hex
