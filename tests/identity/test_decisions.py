@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,3 +139,42 @@ def test_bad_decisions_are_refused_with_a_clear_error(scenario: Scenario) -> Non
             [scenario.ref("card_kari"), scenario.ref("phone_kari"), scenario.ref("whatsapp_kari")],
             "all of them",
         )
+
+
+def test_an_account_linked_to_a_restricted_person_is_restricted_too(scenario: Scenario) -> None:
+    """A person restricted through one account (an undercover profile): the next run restricts every
+    account linked to them, audited, so a new link never shows the person's other handles."""
+    daniel = _person(scenario, "whatsapp_daniel")
+    assert daniel is not None and _person(scenario, "email_daniel") == daniel
+    with scenario.case.store.write() as conn:
+        conn.execute(
+            text("UPDATE accounts SET restricted = 1 WHERE id = :id"), {"id": scenario.ids["whatsapp_daniel"]}
+        )
+    _rerun(scenario)
+    with scenario.case.store.read() as conn:
+        flags = {
+            int(r.id): int(r.restricted)
+            for r in conn.execute(
+                text("SELECT a.id, a.restricted FROM accounts a JOIN person_links l ON l.account_id = a.id "
+                     "WHERE l.person_id = :p"),
+                {"p": daniel},
+            )
+        }  # fmt: skip
+        person_flag = conn.execute(text("SELECT restricted FROM persons WHERE id = :p"), {"p": daniel}).one()
+        rows = conn.execute(
+            text("SELECT object_ref, details_json FROM audit_log WHERE action = 'restrict.propagate'")
+        ).all()
+        others = conn.execute(text("SELECT COUNT(*) FROM accounts WHERE restricted = 1")).scalar_one()
+    assert len(flags) >= 3 and set(flags.values()) == {1}
+    assert person_flag.restricted == 1
+    assert len(rows) == 1 and scenario.ids["email_daniel"] in json.loads(rows[0].details_json)["accounts"]
+    assert others == len(flags)  # nobody else
+    _rerun(scenario)
+    with scenario.case.store.read() as conn:
+        assert (
+            conn.execute(
+                text("SELECT COUNT(*) FROM audit_log WHERE action = 'restrict.propagate'")
+            ).scalar_one()
+            == 1
+        )  # nothing new to propagate
+    assert verify_chain(scenario.case.store).ok

@@ -203,6 +203,25 @@ def persist_persons(conn: Connection, plans: Sequence[PersonPlan]) -> PersistOut
     return PersistOutcome(person_of, len(assigned), len(plans) - len(assigned), retired)
 
 
+_UNRESTRICTED_OF_RESTRICTED_SQL = text(
+    "SELECT l.account_id FROM person_links l JOIN persons p ON p.id = l.person_id "
+    "JOIN accounts a ON a.id = l.account_id WHERE p.restricted = 1 AND a.restricted = 0 ORDER BY l.account_id"
+)
+
+
+def restrict_accounts_of_restricted_persons(conn: Connection) -> list[int]:
+    """A restricted person's accounts are restricted too, also one resolution linked to them later:
+    need-to-know must not end where an identity grows (a wrong link then hides too much, never too
+    little, and shows to those cleared). Returns the accounts newly restricted."""
+    accounts = [int(r.account_id) for r in conn.execute(_UNRESTRICTED_OF_RESTRICTED_SQL)]
+    if accounts:
+        conn.execute(
+            text("UPDATE accounts SET restricted = 1 WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps(accounts)},
+        )
+    return accounts
+
+
 def _write_links(conn: Connection, plans: Sequence[PersonPlan], ids: Sequence[int]) -> None:
     accounts: list[tuple[Any, ...]] = []
     contacts: list[tuple[Any, ...]] = []

@@ -29,6 +29,7 @@ from darkroom.identity.persist import (
     persist_candidates,
     persist_persons,
     persist_shared,
+    restrict_accounts_of_restricted_persons,
 )
 from darkroom.identity.records import ResolutionRecord, identifier_key, load_records
 from darkroom.identity.shared import SharedVerdict, find_shared
@@ -245,6 +246,10 @@ def run_identity(
     say("writing persons")
     with store.write() as conn:
         outcome = persist_persons(conn, plans)
+        newly_restricted = restrict_accounts_of_restricted_persons(conn)
+        if newly_restricted:
+            propagated = {"accounts": newly_restricted, "reason": "linked to a restricted person"}
+            audit.append(conn, actor, "restrict.propagate", "identity", propagated)
         candidate_count = persist_candidates(conn, candidates, outcome.person_of)
         shared_count = persist_shared(conn, verdicts)
         summary = IdentitySummary(
