@@ -440,7 +440,9 @@ class Scanner:
                 st = os.fstat(fd)
                 # os.read straight on the descriptor: a file object would cost a second fstat and
                 # more than the hashing of a small file's few reads
-                digests, head = hash_stream(_FdReader(fd), self._stop, size_hint=st.st_size)
+                digests, head = hash_stream(
+                    _FdReader(fd), self._stop, size_hint=st.st_size, regular_file=stat.S_ISREG(st.st_mode)
+                )
             finally:
                 os.close(fd)
         except Interrupted:
