@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,12 +83,11 @@ def test_a_file_larger_than_stated_is_still_read_to_its_end(tmp_path: Path) -> N
 
 
 def test_a_large_file_split_over_two_threads_gives_the_same_digests(
-    tmp_path: Path, monkeypatch: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "video.bin"
     path.write_bytes(os.urandom(3 * hashing.CHUNK_SIZE + 12_345))
-    setattr_ = monkeypatch.setattr  # type: ignore[attr-defined]
-    setattr_(hashing, "SPLIT_FROM_BYTES", hashing.CHUNK_SIZE)
+    monkeypatch.setattr(hashing, "SPLIT_FROM_BYTES", hashing.CHUNK_SIZE)
     found, calls, _head = _hash_file(path, path.stat().st_size, regular_file=True)
     assert found == _expected(path.read_bytes())
     assert calls == 4  # three whole chunks and the short last one, no empty read
