@@ -41,8 +41,8 @@ def build(root: Path) -> Scenario:
     ids["card_oliver"] = case.card("EX-1", "Oliver Berg", phones=(mobile(3), landline(1)))
     ids["card_ingrid"] = case.card("EX-2", "Ingrid Berg", phones=(mobile(2),))
     ids["card_kari"] = case.card("EX-2", "Kari", phones=(mobile(6),))
-    ids["whatsapp_kari"] = case.account("whatsapp", "Kari", (), "EX-2")
-    ids["whatsapp_jon"] = case.account("whatsapp", "Jon", (), "EX-1")
+    ids["whatsapp_kari"] = case.account("whatsapp", "Kari (EX-2)", ("Kari",), "EX-2")  # a saved name, keyed
+    ids["whatsapp_jon"] = case.account("whatsapp", "Jon (EX-1)", ("Jon",), "EX-1")
     ids["whatsapp_jon_number"] = case.account("whatsapp", mobile(7), (), "EX-1")
     ids["whatsapp_alex"] = case.account("whatsapp", mobile(8), ("Alex",), "EX-1")
     ids["whatsapp_sam"] = case.account("whatsapp", mobile(9), ("Sam",), "EX-2")

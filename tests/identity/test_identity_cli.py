@@ -124,7 +124,7 @@ def test_eval_with_a_units_truth_file(cli: CliRunner, scenario: Scenario, tmp_pa
             "account:email:Daniel.Strand@example.org": "daniel",
             f"account:phone:{mobile(2)}": "ingrid",
             f"account:phone:{mobile(3)}": "ingrid",
-            "account:whatsapp:Kari": "kari",
+            "account:whatsapp:Kari (EX-2)": "kari",
             "file:EX-2:WhatsApp/Chat with Kari.txt": "kari",
             f"account:whatsapp:{mobile(9)}": "sam",
             "account:telegram:nobody_here": "x",
@@ -160,7 +160,7 @@ def test_eval_communities_from_network_nodes(cli: CliRunner, scenario: Scenario,
         "communities": {
             f"account:whatsapp:{mobile(1)}": "a",
             f"account:phone:{mobile(2)}": "a",
-            "account:whatsapp:Kari": "b",
+            "account:whatsapp:Kari (EX-2)": "b",
         }
     }
     path = tmp_path / "truth.json"

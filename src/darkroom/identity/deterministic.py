@@ -96,7 +96,8 @@ def saved_name_links(records: Sequence[ResolutionRecord], clusters: Clusters) ->
     for record in records:
         if record.kind != "account" or not record.name_label or record.platform in NAME_PLATFORMS:
             continue
-        label = fold_text(record.handle or "")
+        # the saved name itself (a name-only handle carries its exhibit: "Jan W (EX-011)")
+        label = fold_text(record.names[0] if record.names else record.handle or "")
         if label is None:
             continue
         found = [

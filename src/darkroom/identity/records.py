@@ -167,7 +167,9 @@ def load_accounts(conn: Connection) -> Iterator[ResolutionRecord]:
     for row in conn.execute(_ACCOUNTS_SQL):
         label = _is_name_label(row.platform, row.handle_norm)
         own = {_account_identifier(row.platform, row.handle_norm)}
-        shown = [*names[row.id], row.handle] if label else names[row.id]
+        # a name-only account's handle is its saved name, keyed with its exhibit ("Jan W (EX-011)"):
+        # its display names say the name without the key
+        shown = (names[row.id] or [row.handle]) if label else names[row.id]
         yield ResolutionRecord(
             ref=f"account:{row.id}",
             kind="account",

@@ -70,6 +70,11 @@ class WriteCounts:
         return self.conversations + self.messages + self.contacts + self.accounts
 
 
+# Platforms whose accounts are phone numbers (or an address): there a "handle" that is neither is
+# only the name a chat export showed, the name one device saved someone under.
+NAME_SCOPED_PLATFORMS = frozenset({"whatsapp", "sms", "mms", "imessage", "signal", "phone", "viber"})
+
+
 class RecordWriter:
     """Turns parser records into rows; keeps the account ids it has seen for the whole run."""
 
@@ -77,6 +82,31 @@ class RecordWriter:
         self.region = region
         self._account_ids: dict[tuple[str, str], int] = {}  # (platform, handle as written) -> id
         self._uncommitted: list[tuple[str, str]] = []  # accounts created in the open transaction
+        self._scoped: dict[tuple[str, str, int], str] = {}
+        self._exhibit_refs: dict[int, str] = {}
+
+    def scoped_handle(self, conn: Connection, platform: str, handle: str, exhibit_id: int) -> str:
+        """The handle an account is keyed by. A chat export's participant known only by a saved name
+        ("David") is that device's David, not everyone's: the name is keyed with the exhibit
+        ("David (EX-011)"), so two phones' Davids never become one account; identity resolution
+        ties each to a person by the saved contact card and the messages copies share."""
+        key = (platform, handle, exhibit_id)
+        scoped = self._scoped.get(key)
+        if scoped is None:
+            scoped = handle
+            if platform in NAME_SCOPED_PLATFORMS:
+                norm = normalize_handle(platform, handle, self.region)
+                if not (norm.startswith("+") and norm[1:].isdigit()) and "@" not in norm:
+                    scoped = f"{handle} ({self._exhibit_ref(conn, exhibit_id)})"
+            self._scoped[key] = scoped
+        return scoped
+
+    def _exhibit_ref(self, conn: Connection, exhibit_id: int) -> str:
+        ref = self._exhibit_refs.get(exhibit_id)
+        if ref is None:
+            found = conn.execute(text("SELECT ref FROM exhibits WHERE id = :id"), {"id": exhibit_id})
+            ref = self._exhibit_refs[exhibit_id] = str(found.scalar_one())
+        return ref
 
     def committed(self) -> None:
         """The file's transaction committed: the accounts it created exist for good."""
@@ -148,6 +178,7 @@ class FileWrite:
         platform, handle, display_name = (
             ref if isinstance(ref, tuple) else (ref.platform, ref.handle, ref.display_name)
         )
+        handle = self.writer.scoped_handle(self.conn, platform, handle, self.source.exhibit_id)
         account_id = self.writer.account_id_of(self.conn, platform, handle)
         if display_name and (account_id, display_name) not in self.names:
             self.names[(account_id, display_name)] = locator
