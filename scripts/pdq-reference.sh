@@ -8,6 +8,8 @@
 # missing, as root or via sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib-sdist.sh
+source scripts/lib-sdist.sh
 
 version=0.2.8
 sdist_sha256=eb9a9de36745937ce3e481a02ce933fe907c84e0b1748c9dfea52c12ca5c1e35
@@ -33,24 +35,7 @@ mkdir -p "$out"
 work=$(mktemp -d "$out/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-echo "pdq-reference: downloading the pdqhash ${version} sdist"
-# Any pip will do: the project's venv, python3's own, else a throwaway venv in the build folder.
-if [ -x .venv/bin/python ] && .venv/bin/python -m pip --version >/dev/null 2>&1; then
-  pip_cmd=(.venv/bin/python -m pip)
-elif python3 -m pip --version >/dev/null 2>&1; then
-  pip_cmd=(python3 -m pip)
-else
-  python3 -m venv "$work/venv"
-  pip_cmd=("$work/venv/bin/python" -m pip)
-fi
-# --no-binary for pdqhash only: its build requirements (numpy, Cython) come as wheels.
-"${pip_cmd[@]}" download --quiet --no-deps --no-binary pdqhash -d "$work" "pdqhash==${version}"
-sdist="$work/pdqhash-${version}.tar.gz"
-actual=$(sha256sum "$sdist" | cut -d' ' -f1)
-if [ "$actual" != "$sdist_sha256" ]; then
-  echo "pdq-reference: SHA-256 of $sdist is $actual, expected $sdist_sha256" >&2
-  exit 1
-fi
+sdist=$(fetch_pinned_sdist pdq-reference pdqhash "$version" "$sdist_sha256" "$work")
 
 tar -xzf "$sdist" -C "$work" "pdqhash-${version}/ThreatExchange/pdq/cpp"
 root="$work/pdqhash-${version}/ThreatExchange"

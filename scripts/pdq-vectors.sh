@@ -10,6 +10,8 @@
 # the images in place it returns at once. Needs python3 with pip or venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib-sdist.sh
+source scripts/lib-sdist.sh
 
 version=1.2.17
 sdist_sha256=95689bbf7fbc24d5a68e6d6470a931c006b45e3be75e8ae069189c19af5437af
@@ -39,23 +41,7 @@ mkdir -p "$out"
 work=$(mktemp -d "$out/fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-echo "pdq-vectors: downloading the threatexchange ${version} sdist"
-# Any pip will do: the project's venv, python3's own, else a throwaway venv in the work folder.
-if [ -x .venv/bin/python ] && .venv/bin/python -m pip --version >/dev/null 2>&1; then
-  pip_cmd=(.venv/bin/python -m pip)
-elif python3 -m pip --version >/dev/null 2>&1; then
-  pip_cmd=(python3 -m pip)
-else
-  python3 -m venv "$work/venv"
-  pip_cmd=("$work/venv/bin/python" -m pip)
-fi
-"${pip_cmd[@]}" download --quiet --no-deps --no-binary threatexchange -d "$work" "threatexchange==${version}"
-sdist="$work/threatexchange-${version}.tar.gz"
-actual=$(sha256sum "$sdist" | cut -d' ' -f1)
-if [ "$actual" != "$sdist_sha256" ]; then
-  echo "pdq-vectors: SHA-256 of $sdist is $actual, expected $sdist_sha256" >&2
-  exit 1
-fi
+sdist=$(fetch_pinned_sdist pdq-vectors threatexchange "$version" "$sdist_sha256" "$work")
 
 member="threatexchange-${version}/data/sample-b.jpg"
 tar -xzf "$sdist" -C "$work" "$member"
