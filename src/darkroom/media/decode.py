@@ -30,9 +30,15 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
+from pillow_heif import register_heif_opener
 
 from darkroom.errors import MediaError
 from darkroom.media.exif import EXIF_READ_ERRORS, ExifFacts, data_warnings, exif_facts_of
+
+# HEIC/HEIF, the iPhone's own picture format (libheif through pillow-heif); AVIF Pillow reads itself.
+# libheif applies the picture's own rotation and mirroring and then reports EXIF orientation 1, so
+# a HEIC is never turned twice.
+register_heif_opener()
 
 DRAFT_MIN_SIDE: Final = 384
 # JPEG and MPO (phones' multi-picture JPEG, first picture) decode with libjpeg's DCT scaling.
