@@ -191,3 +191,13 @@ def test_an_examiners_decision_makes_a_sent_picture_count(tmp_path: Path) -> Non
     with story.store.read() as conn:
         detail = lead_detail(conn, f"account:{story.accounts['dave']}")
     assert {r["feature"]: r["value"] for r in detail["reasons"]}["pertinent_media_sent"] == 1
+
+
+def test_leads_page_from_an_offset(tmp_path: Path) -> None:
+    story = write_story(tmp_path)
+    run_network(story.store, "analyst")
+    with story.store.read() as conn:
+        everything = [row.lead_key for row in list_leads(conn, 100)]
+        pages = [[row.lead_key for row in list_leads(conn, 2, offset=start)] for start in range(0, 100, 2)]
+    assert len(everything) >= 3
+    assert [key for page in pages for key in page] == everything  # every lead once, in rank order

@@ -52,6 +52,9 @@ def test_the_queue_explains_itself_and_factors_are_audited(tiny_case: TinyCase) 
     with tiny_case.store.read() as conn:
         queue = priority_queue(conn)
     assert [entry.subject for entry in queue] == ["account:1", "account:2"]
+    with tiny_case.store.read() as conn:
+        second = priority_queue(conn, 1, offset=1)
+    assert [entry.subject for entry in second] == ["account:2"]  # a page from an offset
     lead = queue[0]
     kinds = [reason["kind"] for reason in lead.reasons]
     assert kinds[0] == "planned-event" and lead.reasons[0]["points"] == 40

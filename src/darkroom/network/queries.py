@@ -190,16 +190,16 @@ class LeadRow:
     reasons: tuple[dict[str, Any], ...]
 
 
-def list_leads(conn: Connection, limit: int, include_closed: bool = False) -> list[LeadRow]:
-    """Open leads by rank (closed ones after them with `include_closed`)."""
+def list_leads(conn: Connection, limit: int, include_closed: bool = False, offset: int = 0) -> list[LeadRow]:
+    """Open leads by rank (closed ones after them with `include_closed`), from `offset`."""
     _require_build(conn)
     where = "" if include_closed else "WHERE rank IS NOT NULL"
     rows = conn.execute(
         text(
             f"SELECT id, rank, lead_key, label, score, status, reasons_json FROM leads {where} "
-            "ORDER BY rank IS NULL, rank, score DESC, lead_key LIMIT :limit"
+            "ORDER BY rank IS NULL, rank, score DESC, lead_key LIMIT :limit OFFSET :offset"
         ),
-        {"limit": limit},
+        {"limit": limit, "offset": offset},
     )
     return [
         LeadRow(

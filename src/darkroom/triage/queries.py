@@ -169,14 +169,14 @@ class QueueEntry:
         return {**asdict(self), "advisory": True}
 
 
-def priority_queue(conn: Connection, limit: int | None = None) -> list[QueueEntry]:
-    """The queue as the last triage run left it, highest priority first."""
+def priority_queue(conn: Connection, limit: int | None = None, offset: int = 0) -> list[QueueEntry]:
+    """The queue as the last triage run left it, highest priority first (from `offset`)."""
     rows = conn.execute(
         text(
             "SELECT queue_rank, subject_key, label, score, reasons_json FROM priority_scores "
-            "ORDER BY queue_rank LIMIT :n"
+            "ORDER BY queue_rank LIMIT :n OFFSET :offset"
         ),
-        {"n": -1 if limit is None else limit},
+        {"n": -1 if limit is None else limit, "offset": offset},
     )
     return [
         QueueEntry(int(r.queue_rank), r.subject_key, r.label, float(r.score), json.loads(r.reasons_json))

@@ -18,8 +18,6 @@ from darkroom.web.queries import Page, clamp_page
 from darkroom.web.redaction import redactor_for
 
 LEADS_PER_PAGE: Final = 50
-# list_leads has no offset: a page is cut from the first page*50 rows, so paging stops here.
-MAX_LEAD_PAGES: Final = 200
 
 
 def _restricted_nodes(conn: Connection, node_keys: list[str]) -> set[str]:
@@ -43,9 +41,9 @@ def _node_link(node_key: str | None) -> dict[str, Any]:
 
 def leads_page(conn: Connection, view: CaseView, number: int, include_closed: bool = False) -> Page:
     """Leads by rank (closed ones after the open ones on request), restricted ones left out."""
-    number = min(clamp_page(number), MAX_LEAD_PAGES)
-    rows = list_leads(conn, number * LEADS_PER_PAGE + 1, include_closed)
-    window = rows[(number - 1) * LEADS_PER_PAGE : number * LEADS_PER_PAGE]
+    number = clamp_page(number)
+    rows = list_leads(conn, LEADS_PER_PAGE + 1, include_closed, offset=(number - 1) * LEADS_PER_PAGE)
+    window = rows[:LEADS_PER_PAGE]
     node_keys = [r.lead_key for r in window if not r.lead_key.startswith("identifier:")]
     hidden = set() if view.cleared else _restricted_nodes(conn, node_keys)
     items = [
@@ -53,7 +51,7 @@ def leads_page(conn: Connection, view: CaseView, number: int, include_closed: bo
         for r in window
         if r.lead_key not in hidden
     ]
-    has_next = len(rows) > number * LEADS_PER_PAGE and number < MAX_LEAD_PAGES
+    has_next = len(rows) > LEADS_PER_PAGE
     return Page(items, number, LEADS_PER_PAGE, has_next)
 
 

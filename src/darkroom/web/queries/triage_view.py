@@ -20,8 +20,6 @@ from darkroom.web.queries.comms import with_restricted_participants
 from darkroom.web.redaction import redactor_for
 
 NOT_RUN: Final = "Triage has not run on this case (darkroom triage run, or darkroom analyse)."
-# priority_queue has no offset: a page is cut from the first page*50 rows, so paging stops here.
-MAX_QUEUE_PAGES: Final = 200
 ALERTS_PER_PAGE: Final = 20
 ALERT_EXISTS_SQL: Final = text("SELECT 1 FROM alerts WHERE id = :id")
 _TABLE_SQL: Final = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name")
@@ -71,12 +69,12 @@ def _link(subject: str) -> dict[str, int | None]:
 
 def queue_page(conn: Connection, view: CaseView, number: int) -> Page:
     """The advisory queue by priority, with reasons; restricted subjects left out."""
-    number = min(clamp_page(number), MAX_QUEUE_PAGES)
-    entries = priority_queue(conn, number * PER_PAGE + 1)
-    window = entries[(number - 1) * PER_PAGE : number * PER_PAGE]
+    number = clamp_page(number)
+    entries = priority_queue(conn, PER_PAGE + 1, offset=(number - 1) * PER_PAGE)
+    window = entries[:PER_PAGE]
     hidden = hidden_subjects(conn, view, [e.subject for e in window])
     items = [{**e.as_dict(), **_link(e.subject)} for e in window if e.subject not in hidden]
-    return Page(items, number, PER_PAGE, len(entries) > number * PER_PAGE and number < MAX_QUEUE_PAGES)
+    return Page(items, number, PER_PAGE, len(entries) > PER_PAGE)
 
 
 _SENDERS_SQL = text(
