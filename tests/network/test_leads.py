@@ -201,3 +201,28 @@ def test_leads_page_from_an_offset(tmp_path: Path) -> None:
         pages = [[row.lead_key for row in list_leads(conn, 2, offset=start)] for start in range(0, 100, 2)]
     assert len(everything) >= 3
     assert [key for page in pages for key in page] == everything  # every lead once, in rank order
+
+
+def test_a_card_identity_put_in_a_person_lists_that_person(tmp_path: Path) -> None:
+    """A card with no number or email ("Dave from work" on Bob's phone) that identity resolution
+    tied to Dave's person on names makes Bob an owner listing Dave too."""
+    story = write_story(tmp_path, with_persons=True)
+    dave_account = story.accounts["dave"]
+    with story.store.write() as conn:
+        w = CaseWriter(conn)
+        book = conn.execute(
+            text("SELECT file_id FROM contacts WHERE id = :c"), {"c": story.contacts["carol-on-2"]}
+        ).scalar_one()
+        card = w.contact(book, story.exhibits["EX-002"], "Dave from work", ())
+        dave = conn.execute(
+            text("SELECT person_id FROM person_links WHERE account_id = :a"), {"a": dave_account}
+        ).scalar_one()
+        insert(conn, "person_contacts", {"contact_id": card, "person_id": dave, "method": "model",
+                                         "probability": 0.995})  # fmt: skip
+    run_network(story.store, "analyst")
+    with story.store.read() as conn:
+        detail = lead_detail(conn, f"person:{dave}")
+    reasons = {r["feature"]: r["value"] for r in detail["reasons"]}
+    assert reasons["owners_listing"] == 2  # Alice's card by number, Bob's by identity
+    cards = {e["id"] for e in detail["evidence"] if e["kind"] == "contact"}
+    assert card in cards

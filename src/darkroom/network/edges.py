@@ -56,7 +56,11 @@ _CONTACT_ACCOUNTS_SQL = text(
     "ON h.identifier_id = i.id AND h.holders <= :max_holders "
     # A card's own accounts (a Telegram handle, a WhatsApp entry) are named at the card's locator.
     "UNION SELECT c.id, c.exhibit_id, c.owner_account_id, n.account_id FROM contacts c "
-    "JOIN account_names n ON n.file_id = c.file_id AND n.locator = c.locator"
+    "JOIN account_names n ON n.file_id = c.file_id AND n.locator = c.locator "
+    # A card identity resolution put in a person (on names, birthday, address when it holds no
+    # number or email) lists that person.
+    "UNION SELECT c.id, c.exhibit_id, c.owner_account_id, l.account_id FROM contacts c "
+    "JOIN person_contacts k ON k.contact_id = c.id JOIN person_links l ON l.person_id = k.person_id"
 )
 _ACCOUNT_IDENTIFIERS_SQL = text(
     "SELECT ai.identifier_id, ai.account_id, i.is_shared FROM account_identifiers ai "
