@@ -258,3 +258,18 @@ def test_the_alerts_and_the_dashboard_name_no_restricted_person(
     page = ivan.get(f"/cases/{web_case.case_id}/alerts?inactive=true").text
     assert str(escape(real[0]["path"])) not in page
     assert str(escape(real[0]["path"])) in lena.get(f"/cases/{web_case.case_id}/alerts?inactive=true").text
+
+
+def test_a_cleared_colleagues_note_naming_a_restricted_person_is_redacted(
+    web_case: WebCase, ivan: httpx.Client, lena: httpx.Client
+) -> None:
+    """Notes are typed by the team: one written by a cleared lead may name an undercover officer."""
+    case = f"/cases/{web_case.case_id}"
+    body = f"Spoke to {web_case.restricted_label} about this one; keep apart from the others"
+    note = {"kind": "person", "subject_id": web_case.public_person, "body": body}
+    assert lena.post(f"/api{case}/notes", json=note).status_code == 201
+    page = f"{case}/persons/{web_case.public_person}"
+    assert body in lena.get(page).text or str(escape(body)) in lena.get(page).text
+    seen = ivan.get(page).text
+    assert "about this one; keep apart from the others" in seen
+    assert not _leaked_on(web_case, seen)

@@ -103,8 +103,12 @@ def add_note(conn: Connection, view: CaseView, kind: SubjectKind, subject_id: in
     )
 
 
-def notes_of(conn: Connection, kind: SubjectKind, subject_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Notes per record, oldest first."""
+def notes_of(
+    conn: Connection, view: CaseView, kind: SubjectKind, subject_ids: list[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Notes per record, oldest first; restricted names redacted for a viewer without clearance (a
+    cleared colleague's note may name an undercover officer)."""
+    redactor = redactor_for(conn, view)
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = conn.execute(
         text(
@@ -114,7 +118,9 @@ def notes_of(conn: Connection, kind: SubjectKind, subject_ids: list[int]) -> dic
         {"k": kind, "ids": json.dumps(subject_ids)},
     )
     for row in rows:
-        found[row.subject_id].append(dict(row._mapping))
+        note = dict(row._mapping)
+        redactor.fields(note, "body")
+        found[row.subject_id].append(note)
     return found
 
 

@@ -56,7 +56,7 @@ def conversation(
     header, messages = actions.view_conversation(view, conversation_id, page_number, "page")
     ids = [m["id"] for m in messages.items]
     with view.case.store.read() as conn:
-        notes = workspace.notes_of(conn, "message", ids)
+        notes = workspace.notes_of(conn, view, "message", ids)
         bookmarks = workspace.my_bookmarks_of(conn, view, "message", ids)
         spans = triage_view.message_spans(conn, ids)
     return page(

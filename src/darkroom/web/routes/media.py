@@ -62,7 +62,7 @@ def item(request: Request, session: LoggedIn, view: Viewer, state: State, file_i
     """One item: provenance, digests, EXIF, matches, series, reviews, who sent it (audited)."""
     found = actions.view_media(view, file_id, "page")
     with view.case.store.read() as conn:
-        notes = workspace.notes_of(conn, "media", [file_id]).get(file_id, [])
+        notes = workspace.notes_of(conn, view, "media", [file_id]).get(file_id, [])
         bookmark = workspace.my_bookmarks_of(conn, view, "media", [file_id]).get(file_id)
     return page(
         state.templates, request, "media_item.html", session, view, active="media",

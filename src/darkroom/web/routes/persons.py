@@ -40,7 +40,7 @@ def person(
             raise not_found("this person was retired")
         return RedirectResponse(f"/cases/{view.case.case_id}/persons/{found['merged_into']}", status_code=303)
     with view.case.store.read() as conn:
-        notes = workspace.notes_of(conn, "person", [person_id]).get(person_id, [])
+        notes = workspace.notes_of(conn, view, "person", [person_id]).get(person_id, [])
         bookmark = workspace.my_bookmarks_of(conn, view, "person", [person_id]).get(person_id)
         node = graph_view.node_of_person(conn, person_id) if graph_view.has_network(conn) else None
     return page(
