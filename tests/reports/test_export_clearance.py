@@ -16,12 +16,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from darkroom.clearance import clearance_of
 from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.evidence import audit
 from darkroom.network.build import run_network
 from darkroom.reports.exporters import base
 from darkroom.reports.exporters.base import ExportSummary, accepts_clearance, run_export
-from darkroom.reports.exporters.redaction import Restricted, clearance_of, load_restricted
+from darkroom.reports.exporters.redaction import Restricted, load_restricted
 from darkroom.reports.scope import REDACTED, Clearance
 from darkroom.store import CaseStore
 from tests.conftest import CliRunner

@@ -30,8 +30,8 @@ def export(
     """Export the case for Gephi, i2/Maltego-style import, Aleph (FollowTheMoney) or hash sharing (VICS);
     restricted records (undercover officers, victims) are redacted unless --clearance restricted;
     every file written is recorded in the audit chain with its SHA-256 and the clearance."""
+    from darkroom.clearance import clearance_of  # noqa: PLC0415
     from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
-    from darkroom.reports.exporters.redaction import clearance_of  # noqa: PLC0415
 
     cleared = clearance_of(clearance)
     with opened_case(case) as store:

@@ -233,9 +233,9 @@ def export_vics(
     """Export the case's categorised media as a VICS 2.0 case file (known-good left out): the same
     file and audit as `darkroom export --format vics`; path segments naming restricted records are
     masked unless --clearance restricted."""
+    from darkroom.clearance import clearance_of  # noqa: PLC0415
     from darkroom.cli.export import clearance_line  # noqa: PLC0415
     from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
-    from darkroom.reports.exporters.redaction import clearance_of  # noqa: PLC0415
 
     cleared = clearance_of(clearance)
     with opened_case(case) as store:

@@ -147,9 +147,9 @@ def export(
 ) -> None:
     """Export the network for Gephi and other tools (GraphML, GEXF) or as CSV nodes + edges (audited);
     restricted nodes keep their place but not their names unless --clearance restricted."""
+    from darkroom.clearance import clearance_of  # noqa: PLC0415
     from darkroom.cli.export import clearance_line  # noqa: PLC0415
     from darkroom.network.export import export_network  # noqa: PLC0415 - networkx is heavy
-    from darkroom.reports.exporters.redaction import clearance_of  # noqa: PLC0415
 
     if fmt not in ("graphml", "gexf", "csv"):
         raise InvalidInput(f"unknown format {fmt!r}; use graphml, gexf or csv")

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import REDACTED, Clearance
 from darkroom.errors import InvalidInput
 from darkroom.evidence import audit
-from darkroom.reports.scope import REDACTED, Clearance
 from darkroom.store import CaseStore
 
 ExportFormat = Literal["graphml", "gexf", "csv"]

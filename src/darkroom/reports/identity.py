@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import REDACTED
 from darkroom.reports.facts import provenance
-from darkroom.reports.scope import REDACTED, SuspectScope
+from darkroom.reports.scope import SuspectScope
 from darkroom.reports.sections import (
     AccountName,
     DecisionRecord,

@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import REDACTED
 from darkroom.reports.facts import provenance
-from darkroom.reports.scope import REDACTED, SuspectScope, local_text
+from darkroom.reports.scope import SuspectScope, local_text
 from darkroom.reports.sections import (
     Excerpt,
     ExcerptMessage,

@@ -16,7 +16,8 @@ from itertools import combinations
 
 from sqlalchemy import Connection, text
 
-from darkroom.reports.scope import REDACTED, SuspectScope
+from darkroom.clearance import REDACTED
+from darkroom.reports.scope import SuspectScope
 from darkroom.reports.sections import Neighbourhood, Partner, Unavailable
 
 MAX_PARTNERS = 24

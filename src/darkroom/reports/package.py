@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection
 
 from darkroom import __version__
+from darkroom.clearance import Clearance
 from darkroom.reports import facts, messages, neighbourhood, providers
 from darkroom.reports.identity import identity as gather_identity
 from darkroom.reports.media import media_section
-from darkroom.reports.scope import Clearance, SuspectScope, suspect_scope
+from darkroom.reports.scope import SuspectScope, suspect_scope
 from darkroom.reports.sections import (
     Bookmark,
     Excerpt,

@@ -16,11 +16,9 @@ from typing import Literal
 
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import REDACTED, Clearance
 from darkroom.errors import InvalidInput
 from darkroom.timeutil import from_iso, zone
-
-Clearance = Literal["none", "restricted"]
-REDACTED = "[restricted]"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import Final, Literal
 
 from fastapi import HTTPException
 
+from darkroom.clearance import REDACTED
 from darkroom.web.cases import OpenCase
 from darkroom.web.serverdb import Clearance, User
 
@@ -26,7 +27,7 @@ _ALLOWED: Final[dict[CaseAction, frozenset[str]]] = {
     "decide": frozenset({"admin", "lead", "investigator"}),
     "mark-lead": frozenset({"admin", "lead", "investigator"}),
 }
-RESTRICTED_LABEL: Final = "[restricted]"
+RESTRICTED_LABEL: Final = REDACTED
 
 
 @dataclass(frozen=True, slots=True)

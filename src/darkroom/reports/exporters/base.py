@@ -23,10 +23,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
+from darkroom.clearance import Clearance
 from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.plugins import load_plugins
 from darkroom.reports.outputs import record_output, sha256_of_file
-from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 
 ENTRY_POINT_GROUP = "darkroom.exporters"

@@ -28,11 +28,11 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import Clearance
 from darkroom.errors import InvalidInput
 from darkroom.reports.exporters.base import ExportSummary
 from darkroom.reports.exporters.redaction import Restricted, load_restricted
 from darkroom.reports.outputs import partial_path
-from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 
 BATCH = 5000

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from darkroom.clearance import Clearance
 from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.reports.exporters.base import ExportSummary
-from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 
 if TYPE_CHECKING:

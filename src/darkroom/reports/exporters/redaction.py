@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
-from darkroom.errors import InvalidInput
-from darkroom.reports.scope import REDACTED, Clearance
+from darkroom.clearance import REDACTED, Clearance
 
 CLEARANCES: tuple[Clearance, ...] = ("none", "restricted")
 PHONE_DIGITS = 9  # enough to tell numbers apart, short enough to match national and +CC forms
@@ -44,16 +43,6 @@ _TERMS_SQL = text(
                AND op.account_id IN (SELECT value FROM json_each(:a))))
     """
 )
-
-
-def clearance_of(value: str) -> Clearance:
-    """The clearance an option names ("restricted", or "none" when left out); anything else is refused."""
-    cleaned = value.strip().lower()
-    if cleaned == "restricted":
-        return "restricted"
-    if cleaned in ("", "none"):
-        return "none"
-    raise InvalidInput("--clearance must be 'restricted' (or left out)")
 
 
 @dataclass(frozen=True, slots=True)

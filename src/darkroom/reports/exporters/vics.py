@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from darkroom.clearance import Clearance
 from darkroom.media.hashsets.vics_export import VicsCaseMeta, VicsFile, VicsItem, write_vics_v2
 from darkroom.media.review import vics_items
 from darkroom.reports.exporters.base import ExportSummary
 from darkroom.reports.exporters.redaction import Restricted, load_restricted
-from darkroom.reports.scope import Clearance
 from darkroom.store import CaseStore
 
 
