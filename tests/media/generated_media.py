@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import av
@@ -97,4 +98,29 @@ def write_video(
                 container.mux(packet)
         for packet in stream.encode():
             container.mux(packet)
+    return path
+
+
+def set_display_rotation(path: Path, clockwise_quarter_turns: int) -> Path:
+    """Write a display matrix into an MP4's first track header (`tkhd`), as a phone does when it
+    records held upright: the frames stay as encoded, players turn them by that many quarter turns
+    clockwise."""
+    one, zero = 0x00010000, 0
+    minus = (-0x00010000) & 0xFFFFFFFF
+    matrices = {
+        0: (one, zero, zero, zero, one, zero),
+        1: (zero, one, zero, minus, zero, zero),
+        2: (minus, zero, zero, zero, minus, zero),
+        3: (zero, minus, zero, one, zero, zero),
+    }
+    a, b, u, c, d, v = matrices[clockwise_quarter_turns % 4]
+    data = bytearray(path.read_bytes())
+    box = data.find(b"tkhd")
+    if box < 0:
+        raise ValueError(f"{path} has no track header")
+    version = data[box + 4]
+    times = 8 + 8 + 4 + 4 + 8 if version == 1 else 4 + 4 + 4 + 4 + 4  # created, modified, id, -, duration
+    matrix_at = box + 4 + 4 + times + 8 + 2 + 2 + 2 + 2  # version/flags, times, reserved, layer …
+    data[matrix_at : matrix_at + 36] = struct.pack(">9I", a, b, u, c, d, v, 0, 0, 0x40000000)
+    path.write_bytes(bytes(data))
     return path

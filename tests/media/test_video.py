@@ -12,7 +12,7 @@ from darkroom.errors import MediaError
 from darkroom.media import QUALITY_THRESHOLD
 from darkroom.media.pdq import hamming, hash_pixels
 from darkroom.media.video import FRAME_HASH_METHOD, analyse_video, representative_frame
-from tests.media.generated_media import flat, scene, write_video
+from tests.media.generated_media import flat, scene, set_display_rotation, write_video
 
 
 def test_mpeg4_clip_facts_and_one_hash_per_second(tmp_path: Path) -> None:
@@ -150,3 +150,21 @@ def test_other_sampling_intervals(tmp_path: Path) -> None:
     assert [h.at_s for h in analyse_video(path, interval_s=0.5).hashes] == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
     with pytest.raises(ValueError, match="positive"):
         analyse_video(path, interval_s=0)
+
+
+def test_a_phone_video_held_upright_is_hashed_and_shown_upright(tmp_path: Path) -> None:
+    """Stored 320x240 with a display matrix of a quarter turn clockwise (how phones record portrait):
+    analysed as the 240x320 picture players show, hashed like that picture."""
+    frame = np.asarray(scene(4, 320, 240), dtype=np.uint8)
+    path = write_video(tmp_path / "portrait.mp4", frames=[frame] * 10, fps=10, width=320, height=240)
+    plain = analyse_video(path)
+    set_display_rotation(path, 1)
+    video = analyse_video(path)
+    assert (plain.width, plain.height) == (320, 240)
+    assert (video.width, video.height) == (240, 320)
+    assert video.representative.size == (240, 320)
+    upright = np.ascontiguousarray(np.rot90(frame, -1))  # a quarter turn clockwise
+    upright_pdq, _ = hash_pixels(upright)
+    assert hamming(video.hashes[0].pdq, upright_pdq) <= 8
+    assert hamming(plain.hashes[0].pdq, upright_pdq) > 31  # unturned, a different picture to PDQ
+    assert representative_frame(path).size == (240, 320)

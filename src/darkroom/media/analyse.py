@@ -13,8 +13,10 @@ from darkroom.media.pdq import PdqHash, dihedral_hashes, to_hex
 from darkroom.media.thumbnails import blurred_thumbnail
 from darkroom.media.video import FRAME_HASH_METHOD, analyse_video
 
-# Bump whenever a change here would give a different result for the same file.
-ANALYSER_VERSION: Final = "media-1"
+# Bump whenever a change here would give a different result for the same file (the next `process`
+# analyses every picture and video again). media-2: HEIC/HEIF decode; video frames turned upright
+# by their display matrix.
+ANALYSER_VERSION: Final = "media-2"
 
 MediaKind = Literal["image", "video"]
 

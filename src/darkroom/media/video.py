@@ -69,8 +69,7 @@ def analyse_video(
         notes = _decode_all(container, stream, sampler)
         if not sampler.hashes or sampler.first_image is None:
             raise MediaError("video holds no decodable frame" + (f" ({notes[0]})" if notes else ""))
-        width = stream.codec_context.width or sampler.first_size[0]
-        height = stream.codec_context.height or sampler.first_size[1]
+        width, height = sampler.first_size  # as displayed: a phone's portrait video is stored sideways
         return VideoAnalysis(
             width=width,
             height=height,
@@ -164,7 +163,7 @@ class _FrameSampler:
     hashes: list[PdqHash] = field(default_factory=list)
     first_image: Image.Image | None = None
     good_image: Image.Image | None = None
-    first_size: tuple[int, int] = (0, 0)
+    first_size: tuple[int, int] = (0, 0)  # as displayed (rotation applied)
     origin_s: float | None = None
     next_at_s: float = 0.0
     frames_seen: int = 0
@@ -184,7 +183,8 @@ class _FrameSampler:
         self.hashes.append(PdqHash(len(self.hashes), round(relative_s, 3), pdq, quality))
         if self.first_image is None:
             self.first_image = Image.fromarray(rgb)
-            self.first_size = (frame.width, frame.height)
+            quarter_turned = _quarter_turns(frame) % 2 == 1
+            self.first_size = (frame.height, frame.width) if quarter_turned else (frame.width, frame.height)
         if self.good_image is None and quality >= QUALITY_THRESHOLD:
             self.good_image = Image.fromarray(rgb)
         self.next_at_s = (math.floor(relative_s / self.interval_s + _EPSILON_S) + 1) * self.interval_s
@@ -196,8 +196,15 @@ class _FrameSampler:
         return self.frames_seen / (self.frame_rate or 25.0)
 
 
+def _quarter_turns(frame: av.video.frame.VideoFrame) -> int:
+    """Counter-clockwise quarter turns that show the frame upright: its display matrix (a phone
+    held upright records sideways frames and says so there), as players and FFmpeg apply it."""
+    return round(frame.rotation / 90) % 4
+
+
 def _frame_pixels(frame: av.video.frame.VideoFrame, min_side: int | None) -> npt.NDArray[np.uint8]:
-    """The frame as C-contiguous RGB, area-reduced by a whole factor keeping the shorter side >= min_side."""
+    """The frame upright as C-contiguous RGB, area-reduced by a whole factor keeping the shorter side
+    >= min_side."""
     factor = min(frame.width, frame.height) // min_side if min_side else 1
     if factor >= 2:
         rgb = frame.to_ndarray(
@@ -205,6 +212,9 @@ def _frame_pixels(frame: av.video.frame.VideoFrame, min_side: int | None) -> npt
         )
     else:
         rgb = frame.to_ndarray(format="rgb24")
+    turns = _quarter_turns(frame)
+    if turns:
+        rgb = np.rot90(rgb, turns)
     return np.ascontiguousarray(rgb, dtype=np.uint8)
 
 
