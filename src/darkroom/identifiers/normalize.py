@@ -11,6 +11,10 @@ import phonenumbers
 
 # Platforms whose handle is a phone number (WhatsApp JIDs are numbers too: 4741234567@s.whatsapp.net).
 PHONE_PLATFORMS = frozenset({"whatsapp", "sms", "phone", "signal", "imessage-phone"})
+# Platforms whose accounts are numbers (or an Apple ID email): there a handle that is neither is only
+# the name a chat export showed, the name one device saved someone under.
+NUMBER_PLATFORMS = PHONE_PLATFORMS | {"mms", "imessage", "viber"}
+_E164 = re.compile(r"\+\d{6,15}")
 _JID_SERVER = re.compile(r"@(s\.whatsapp\.net|c\.us)$", re.IGNORECASE)  # not @lid, @g.us: no numbers
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -39,6 +43,16 @@ def normalize_email(raw: str) -> str | None:
     if not _EMAIL.match(text):
         return None
     return text.lower()
+
+
+def is_e164(handle_norm: str) -> bool:
+    """A normalized handle that is a phone number."""
+    return bool(_E164.fullmatch(handle_norm))
+
+
+def is_saved_name(platform: str, handle_norm: str) -> bool:
+    """A number platform's handle that is neither number nor address: a saved name ("David")."""
+    return platform in NUMBER_PLATFORMS and not is_e164(handle_norm) and "@" not in handle_norm
 
 
 def normalize_handle(platform: str, raw: str, region: str) -> str:

@@ -9,7 +9,6 @@ counts as the handle `telegram:x`, so a card naming a Telegram account links to 
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, text
 
-from darkroom.identifiers.normalize import PHONE_PLATFORMS
+from darkroom.identifiers.normalize import NUMBER_PLATFORMS, is_e164, is_saved_name
 from darkroom.identity.features import (
     HandleParts,
     email_parts,
@@ -32,9 +31,6 @@ STRONG_KINDS = frozenset({"phone", "email", "handle", "bitcoin", "ethereum", "mo
 # Platforms whose handle is a display name, not an id (Meta's exports name people by their name).
 NAME_PLATFORMS = frozenset({"facebook", "instagram-name", "contact-card"})
 RecordKind = Literal["account", "contact"]
-_E164 = re.compile(r"\+\d{6,15}")
-# Platforms whose accounts are numbers (or an Apple ID email); anything else there is a name.
-_NUMBER_PLATFORMS = frozenset({"sms", "mms", "imessage", "signal", "phone", "whatsapp", "viber"})
 
 _NAME_FIELDS = ("fn", "name", "zfullname", "display_name", "wa_name", "displayname", "full_name")
 _GIVEN_FIELDS = ("name.given", "first", "zgivenname", "given_name", "firstname", "first name")
@@ -93,23 +89,19 @@ def _ranked(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(unique, key=lambda n: (tuple(-x for x in name_rank(n)), n)))
 
 
-def _is_phone(handle_norm: str) -> bool:
-    return bool(_E164.fullmatch(handle_norm))
-
-
 def _is_name_label(platform: str, handle_norm: str) -> bool:
     """Whether an account's handle is only the name a chat export showed (no number, no id)."""
-    if _is_phone(handle_norm):
+    if platform in NUMBER_PLATFORMS:
+        return is_saved_name(platform, handle_norm)
+    if is_e164(handle_norm):
         return False
-    if platform in PHONE_PLATFORMS or platform in _NUMBER_PLATFORMS:
-        return "@" not in handle_norm
     return platform in NAME_PLATFORMS or " " in handle_norm
 
 
 def _account_handles(platform: str, handle_norm: str, name_label: bool) -> tuple[HandleParts, ...]:
-    if name_label or _is_phone(handle_norm):
+    if name_label or is_e164(handle_norm):
         return ()
-    if platform == "email" or (platform in _NUMBER_PLATFORMS and "@" in handle_norm):
+    if platform == "email" or (platform in NUMBER_PLATFORMS and "@" in handle_norm):
         parts = email_parts(handle_norm)
         handle = split_handle(parts[0]) if parts else None
     else:
@@ -143,9 +135,9 @@ def identifier_key(kind: str, value: str) -> str:
 
 def _account_identifier(platform: str, handle_norm: str) -> str:
     """The identifier an account's own handle is: a number, an email, else the platform handle."""
-    if _is_phone(handle_norm):
+    if is_e164(handle_norm):
         return identifier_key("phone", handle_norm)
-    if platform == "email" or (platform in _NUMBER_PLATFORMS and "@" in handle_norm):
+    if platform == "email" or (platform in NUMBER_PLATFORMS and "@" in handle_norm):
         return identifier_key("email", handle_norm)
     return identifier_key("handle", f"{platform}:{handle_norm}")
 

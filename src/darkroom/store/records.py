@@ -22,7 +22,7 @@ from darkroom.formats.base import (
     Record,
 )
 from darkroom.formats.stream import ChunkBuilder, MessageChunk, SenderTuple
-from darkroom.identifiers.normalize import normalize_handle
+from darkroom.identifiers.normalize import is_saved_name, normalize_handle
 from darkroom.store import schema
 from darkroom.store.case import new_row_id
 
@@ -70,11 +70,6 @@ class WriteCounts:
         return self.conversations + self.messages + self.contacts + self.accounts
 
 
-# Platforms whose accounts are phone numbers (or an address): there a "handle" that is neither is
-# only the name a chat export showed, the name one device saved someone under.
-NAME_SCOPED_PLATFORMS = frozenset({"whatsapp", "sms", "mms", "imessage", "signal", "phone", "viber"})
-
-
 class RecordWriter:
     """Turns parser records into rows; keeps the account ids it has seen for the whole run."""
 
@@ -94,10 +89,8 @@ class RecordWriter:
         scoped = self._scoped.get(key)
         if scoped is None:
             scoped = handle
-            if platform in NAME_SCOPED_PLATFORMS:
-                norm = normalize_handle(platform, handle, self.region)
-                if not (norm.startswith("+") and norm[1:].isdigit()) and "@" not in norm:
-                    scoped = f"{handle} ({self._exhibit_ref(conn, exhibit_id)})"
+            if is_saved_name(platform, normalize_handle(platform, handle, self.region)):
+                scoped = f"{handle} ({self._exhibit_ref(conn, exhibit_id)})"
             self._scoped[key] = scoped
         return scoped
 
