@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from darkroom.clearance import REDACTED
+from darkroom.clearance import REDACTED, with_restricted_participants
 from darkroom.reports.facts import provenance
 from darkroom.reports.scope import SuspectScope, local_text
 from darkroom.reports.sections import (
@@ -99,14 +99,11 @@ def conversation_titles(conn: Connection, scope: SuspectScope, ids: Sequence[int
     """Titles as the reader may see them: redacted when a participant is restricted (a title is
     often the other party's name)."""
     rows = conn.execute(
-        text(
-            "SELECT c.id, c.title, EXISTS (SELECT 1 FROM conversation_participants p JOIN accounts a "
-            "ON a.id = p.account_id WHERE p.conversation_id = c.id AND a.restricted = 1) AS hidden "
-            "FROM conversations c WHERE c.id IN (SELECT value FROM json_each(:ids))"
-        ),
+        text("SELECT id, title FROM conversations WHERE id IN (SELECT value FROM json_each(:ids))"),
         {"ids": json.dumps(sorted(set(ids)))},
     )
-    return {int(r.id): REDACTED if r.hidden and not scope.cleared else str(r.title or "") for r in rows}
+    hidden = set() if scope.cleared else with_restricted_participants(conn, ids)
+    return {int(r.id): REDACTED if int(r.id) in hidden else str(r.title or "") for r in rows}
 
 
 def excerpts(

@@ -25,7 +25,8 @@ ORDER BY urgent DESC, event_date, first_message_at_utc, id
 _ALERT_MESSAGES_SQL = text(
     """
     SELECT am.alert_id, am.message_id, am.role, m.sent_at_utc, m.body, m.sender_account_id, m.locator,
-           e.ref AS exhibit, f.display_path AS path, c.title AS conversation, c.platform
+           e.ref AS exhibit, f.display_path AS path, c.title AS conversation, c.platform,
+           m.conversation_id
     FROM alert_messages am JOIN messages m ON m.id = am.message_id
     JOIN exhibits e ON e.id = m.exhibit_id JOIN files f ON f.id = m.file_id
     JOIN conversations c ON c.id = m.conversation_id
@@ -54,6 +55,7 @@ class AlertMessage:
     conversation: str | None
     platform: str
     hits: list[dict[str, Any]]
+    conversation_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ def _alert_messages(
             AlertMessage(
                 int(row.message_id), row.role, row.sent_at_utc, sender, row.body, row.exhibit, row.path,
                 row.locator, row.conversation, row.platform, hits.get(int(row.message_id), []),
+                int(row.conversation_id),
             )
         )  # fmt: skip
     return found

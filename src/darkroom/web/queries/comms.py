@@ -11,6 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
+from darkroom.clearance import with_restricted_participants
 from darkroom.errors import InvalidInput
 from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.queries import PER_PAGE, Page, clamp_page, limits, page_of
@@ -40,13 +41,6 @@ _CONVERSATION_SQL = text(
            f.display_path AS file, f.sha256 AS file_sha256
     FROM conversations c JOIN exhibits e ON e.id = c.exhibit_id JOIN files f ON f.id = c.file_id
     WHERE c.id = :id
-    """
-)
-
-_WITH_RESTRICTED_SQL = text(
-    """
-    SELECT DISTINCT p.conversation_id FROM conversation_participants p JOIN accounts a ON a.id = p.account_id
-    WHERE a.restricted = 1 AND p.conversation_id IN (SELECT value FROM json_each(:ids))
     """
 )
 
@@ -212,12 +206,6 @@ def messages_page(conn: Connection, view: CaseView, conversation_id: int, number
         redactor.fields(row, "file", "locator")
         redactor.rows(row["attachments"], "name")
     return page
-
-
-def with_restricted_participants(conn: Connection, conversation_ids: list[int]) -> set[int]:
-    """The conversations among these with a restricted participant (their titles are masked)."""
-    ids = json.dumps(sorted(set(conversation_ids)))
-    return {int(r.conversation_id) for r in conn.execute(_WITH_RESTRICTED_SQL, {"ids": ids})}
 
 
 def _mask_titles(conn: Connection, view: CaseView, rows: list[dict[str, Any]], key: str = "id") -> None:

@@ -11,12 +11,12 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import with_restricted_participants
 from darkroom.store import CaseStore
 from darkroom.triage.queries import ADVISORY, AlertView, list_alerts, priority_breakdown, priority_queue
 from darkroom.web.access import RESTRICTED_LABEL, CaseView
 from darkroom.web.deps import TimedCache
 from darkroom.web.queries import PER_PAGE, Page, clamp_page
-from darkroom.web.queries.comms import with_restricted_participants
 from darkroom.web.redaction import redactor_for
 
 NOT_RUN: Final = "Triage has not run on this case (darkroom triage run, or darkroom analyse)."
@@ -97,20 +97,19 @@ def _masked_alert(conn: Connection, view: CaseView, alert: AlertView) -> dict[st
         for s in found["subjects"]
     ]
     found["leads"] = [k if k not in hidden else RESTRICTED_LABEL for k in found["leads"]]
-    secret = set()
-    secret_titles: set[str] = set()
+    secret: set[int] = set()
+    hidden_conversations: set[int] = set()
     if not view.cleared:
         rows = conn.execute(_SENDERS_SQL, {"ids": json.dumps([m["message_id"] for m in found["messages"]])})
         secret = {int(r.id) for r in rows if r.account_restricted or r.person_restricted}
-        hidden_conversations = with_restricted_participants(conn, list(found["conversations"]))
-        secret_titles = {
-            str(r.title) for r in conn.execute(_TITLES_SQL, {"ids": json.dumps(sorted(hidden_conversations))})
-        }
+        hidden_conversations = with_restricted_participants(
+            conn, (m["conversation_id"] for m in found["messages"])
+        )
     redactor = redactor_for(conn, view)
     for message in found["messages"]:
         if message["message_id"] in secret:
             message["sender"] = RESTRICTED_LABEL
-        if message["conversation"] in secret_titles:
+        if message["conversation_id"] in hidden_conversations:
             message["conversation"] = RESTRICTED_LABEL
         redactor.fields(message, "conversation", "path", "locator")
         message["spans"] = [
@@ -119,9 +118,6 @@ def _masked_alert(conn: Connection, view: CaseView, alert: AlertView) -> dict[st
     return found
 
 
-_TITLES_SQL = text(
-    "SELECT title FROM conversations WHERE title IS NOT NULL AND id IN (SELECT value FROM json_each(:ids))"
-)
 _RUN_SQL = text("SELECT MAX(id) AS run FROM triage_runs")
 _FACTORS_SQL = text("SELECT MAX(audit_seq) AS seq FROM subject_factors")
 _DECISION_SQL = text("SELECT MAX(id) AS decision FROM decisions")
