@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from darkroom.cli.common import ActorOption, CaseOption, actor_name, opened_case, out
+from darkroom.cli.common import ActorOption, CaseOption, ClearanceOption, actor_name, opened_case, out
 from darkroom.errors import InvalidInput
 
 
@@ -25,10 +25,7 @@ def report(
         str | None, typer.Option("--format", help="pdf or html (default: from --out's suffix, else pdf).")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="en (English) or nb (Norwegian bokmål).")] = "en",
-    clearance: Annotated[
-        str,
-        typer.Option("--clearance", help="'restricted' shows restricted records; else they are redacted."),
-    ] = "none",
+    clearance: ClearanceOption = "none",
     messages: Annotated[
         list[int] | None, typer.Option("--message", help="A message to excerpt (repeatable).")
     ] = None,
@@ -44,13 +41,13 @@ def report(
 ) -> None:
     """Write the prosecution package for one person: exhibits and custody, identities, timeline,
     excerpts, network, media by category (hashes, never images), disclosure, cited files."""
-    from darkroom.reports.i18n import language_of  # noqa: PLC0415 - start-up
+    from darkroom.clearance import clearance_of  # noqa: PLC0415 - start-up
+    from darkroom.reports.i18n import language_of  # noqa: PLC0415
     from darkroom.reports.outputs import write_report  # noqa: PLC0415
     from darkroom.reports.package import PackageRequest  # noqa: PLC0415
     from darkroom.reports.render import output_format_of  # noqa: PLC0415
 
-    if clearance not in ("none", "restricted"):
-        raise InvalidInput("--clearance must be 'restricted' (or left out)")
+    cleared = clearance_of(clearance)
     if context < 0:
         raise InvalidInput("--context must be 0 or more")
     output_format = output_format_of(_format_of(format_name, out_path))
@@ -60,7 +57,7 @@ def report(
         raise InvalidInput(f"cannot write {out_path}: the folder {out_path.parent} does not exist")
     request = PackageRequest(
         person_id=person,
-        clearance="restricted" if clearance == "restricted" else "none",
+        clearance=cleared,
         message_ids=tuple(messages or ()),
         own_exhibits=tuple(exhibits or ()),
         context=context,
