@@ -1,12 +1,14 @@
 """One read pass, three digests: equal to hashlib's on any content and size, whatever the path
-(small file read whole, large file split over two threads), and a regular file's pass ends at its
-stated size without a last empty read."""
+(small file read whole, large file split over two threads once a core is idle, from any chunk on),
+and a regular file's pass ends at its stated size without a last empty read."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,12 +41,14 @@ def _expected(data: bytes) -> tuple[str, str, str, int]:
 
 
 def _hash_file(
-    path: Path, size_hint: int, regular_file: bool
+    path: Path, size_hint: int, regular_file: bool, core_idle: Callable[[], bool] | None = None
 ) -> tuple[tuple[str, str, str, int], int, bytes]:
     fd = os.open(path, os.O_RDONLY)
     try:
         reader = _CountingReader(fd)
-        digests, head = hash_stream(reader, size_hint=size_hint, regular_file=regular_file)
+        digests, head = hash_stream(
+            reader, size_hint=size_hint, regular_file=regular_file, core_idle=core_idle
+        )
     finally:
         os.close(fd)
     return (digests.md5_hex, digests.sha1_hex, digests.sha256_hex, digests.size), reader.calls, head
@@ -88,6 +92,28 @@ def test_a_large_file_split_over_two_threads_gives_the_same_digests(
     path = tmp_path / "video.bin"
     path.write_bytes(os.urandom(3 * hashing.CHUNK_SIZE + 12_345))
     monkeypatch.setattr(hashing, "SPLIT_FROM_BYTES", hashing.CHUNK_SIZE)
-    found, calls, _head = _hash_file(path, path.stat().st_size, regular_file=True)
-    assert found == _expected(path.read_bytes())
-    assert calls == 4  # three whole chunks and the short last one, no empty read
+    started = _count_thread_starts(monkeypatch)
+    for idle_from_chunk in (0, 2, 99):  # idle at once, mid-file, never
+        asked: list[int] = []
+
+        def core_idle(asked: list[int] = asked, idle_from_chunk: int = idle_from_chunk) -> bool:
+            asked.append(1)
+            return len(asked) > idle_from_chunk
+
+        found, calls, _head = _hash_file(path, path.stat().st_size, regular_file=True, core_idle=core_idle)
+        assert found == _expected(path.read_bytes())
+        assert calls == 4  # three whole chunks and the short last one, no empty read
+        assert len(asked) == min(idle_from_chunk + 1, 4)  # asked before each chunk until it says yes
+    assert started == [1, 1]  # split twice; never while every core was busy
+
+
+def _count_thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    started: list[int] = []
+    real_start = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        started.append(1)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    return started

@@ -6,6 +6,8 @@ other core idle at the end of an exhibit; these tests pin the scheduling that pr
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -81,3 +83,16 @@ def test_a_worker_takes_large_files_before_the_next_batch(
 def test_the_shipped_budget_keeps_a_batch_of_photos_small() -> None:
     assert WALK_BATCH_BYTES <= 8 << 20
     assert scan.SPLIT_FROM_BYTES > WALK_BATCH_BYTES
+
+
+def test_a_worker_waiting_for_paths_counts_as_an_idle_core(scanner: Scanner) -> None:
+    assert not scanner._core_idle()
+    seen_idle: list[bool] = []
+    waiter = threading.Thread(target=lambda: seen_idle.append(scanner._wait_for_batch() is None))
+    waiter.start()
+    deadline = time.monotonic() + 5
+    while not scanner._core_idle() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert scanner._core_idle()
+    waiter.join()
+    assert seen_idle == [True] and not scanner._core_idle()

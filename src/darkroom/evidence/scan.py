@@ -183,6 +183,7 @@ class Scanner:
         self._interrupted = False
         self._lock = threading.Lock()
         self._outstanding = 0
+        self._idle_workers = 0
         self._walker_done = False
         self._threads = [
             threading.Thread(target=self._work, name=f"darkroom-hash-{n}", daemon=True)
@@ -307,14 +308,29 @@ class Scanner:
                     self._post(msg)
                 continue
             try:
-                batch = self._files.get(timeout=0.05)
+                batch = self._files.get_nowait()
             except queue.Empty:
-                continue
-            if batch is None:  # woken up to see the stop
+                batch = self._wait_for_batch()
+            if batch is None:  # nothing yet, or woken up to see the stop
                 continue
             records = [msg for abs_path, rel in batch if (msg := self._hash_file(abs_path, rel)) is not None]
             if records:
                 self._post(_BatchMsg(records))
+
+    def _wait_for_batch(self) -> list[tuple[bytes, bytes]] | None:
+        """Block briefly for paths, counted as idle meanwhile (a large file then splits its digests)."""
+        with self._lock:
+            self._idle_workers += 1
+        try:
+            return self._files.get(timeout=0.05)
+        except queue.Empty:
+            return None
+        finally:
+            with self._lock:
+                self._idle_workers -= 1
+
+    def _core_idle(self) -> bool:
+        return self._idle_workers > 0
 
     # -- shared by worker threads ----------------------------------------------------------
 
@@ -441,7 +457,11 @@ class Scanner:
                 # os.read straight on the descriptor: a file object would cost a second fstat and
                 # more than the hashing of a small file's few reads
                 digests, head = hash_stream(
-                    _FdReader(fd), self._stop, size_hint=st.st_size, regular_file=stat.S_ISREG(st.st_mode)
+                    _FdReader(fd),
+                    self._stop,
+                    size_hint=st.st_size,
+                    regular_file=stat.S_ISREG(st.st_mode),
+                    core_idle=self._core_idle,
                 )
             finally:
                 os.close(fd)
