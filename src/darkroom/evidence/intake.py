@@ -130,14 +130,14 @@ class IntakeSink:
 
     def __init__(self, store: CaseStore) -> None:
         self.store = store
-        self._rows: list[tuple[object, ...]] = []
+        self._pending: list[FileRecord] = []  # rows are built at commit, stamped with its time
         self._archive_updates: list[tuple[int, str | None]] = []
         self._last_flush = time.monotonic()
 
     def record(self, rec: FileRecord) -> int | None:
         if not rec.is_archive:
-            self._rows.append(file_values(rec, _now_iso()))
-            if len(self._rows) >= BATCH_ROWS or time.monotonic() - self._last_flush > BATCH_SECONDS:
+            self._pending.append(rec)
+            if len(self._pending) >= BATCH_ROWS or time.monotonic() - self._last_flush > BATCH_SECONDS:
                 self.flush()
             return None
         row = file_row(rec, _now_iso())
@@ -151,20 +151,22 @@ class IntakeSink:
 
     def flush(self) -> None:
         """Commit what is buffered (called on batch size, on time, and at the end or a stop)."""
-        if self._rows or self._archive_updates:
+        if self._pending or self._archive_updates:
             with self.store.write() as conn:
                 self._write_pending(conn)
 
     def _write_pending(self, conn: Connection) -> None:
-        if self._rows:
+        if self._pending:
             # The hot insert goes straight to the driver, many rows per statement: executemany
             # releases and retakes the GIL for every row, which stalls the hashing threads.
+            recorded_at_utc = _now_iso()
             columns = ", ".join(FILE_COLUMNS)
-            for start in range(0, len(self._rows), ROWS_PER_INSERT):
-                chunk = self._rows[start : start + ROWS_PER_INSERT]
+            for start in range(0, len(self._pending), ROWS_PER_INSERT):
+                chunk = self._pending[start : start + ROWS_PER_INSERT]
+                values = chain.from_iterable(file_values(rec, recorded_at_utc) for rec in chunk)
                 sql = f"INSERT INTO files ({columns}) VALUES {', '.join([_ONE_FILE_ROW] * len(chunk))}"
-                conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
-            self._rows = []
+                conn.exec_driver_sql(sql, tuple(values))
+            self._pending = []
         for container, error in self._archive_updates:
             status = ArchiveStatus.FAILED if error else ArchiveStatus.WALKED
             conn.execute(

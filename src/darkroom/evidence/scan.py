@@ -251,27 +251,31 @@ class Scanner:
     def _handle(self, sink: ScanSink, msg: _Msg) -> None:
         if isinstance(msg, _BatchMsg):
             for record in msg.records:
-                self._handle(sink, record)
+                self._handle_record(sink, record)
+            self._finish_tasks(len(msg.records))  # a batch holds whole file tasks only
         elif isinstance(msg, _RecordMsg):
-            rec = msg.rec
-            self.progress.files += 1
-            self.progress.bytes += rec.size or 0
-            self.progress.errors += rec.read_error is not None
-            container = sink.record(rec)
-            archive = archive_kind(rec.mime_type)
-            if container is not None and archive and msg.location is not None:
-                self._submit_archive(ArchiveWalk(container, msg.location, archive, rec.display_path))
+            self._handle_record(sink, msg)
             if msg.ends_task:
-                self._finish_task()
+                self._finish_tasks(1)
         elif isinstance(msg, _ArchiveDoneMsg):
             sink.archive_done(msg.container, msg.error)
-            self._finish_task()
+            self._finish_tasks(1)
         else:
             self._walker_done = True
 
-    def _finish_task(self) -> None:
+    def _handle_record(self, sink: ScanSink, msg: _RecordMsg) -> None:
+        rec = msg.rec
+        progress = self.progress
+        progress.files += 1
+        progress.bytes += rec.size or 0
+        progress.errors += rec.read_error is not None
+        container = sink.record(rec)
+        if container is not None and msg.location is not None and (archive := archive_kind(rec.mime_type)):
+            self._submit_archive(ArchiveWalk(container, msg.location, archive, rec.display_path))
+
+    def _finish_tasks(self, count: int) -> None:
         with self._lock:
-            self._outstanding -= 1
+            self._outstanding -= count
 
     def _drain_until_idle(self, walker: threading.Thread) -> None:
         """After a stop, wake the idle workers and keep emptying the queue so none stays blocked."""
