@@ -30,6 +30,14 @@ def export(
     """Export the case for Gephi, i2/Maltego-style import, Aleph (FollowTheMoney) or hash sharing (VICS);
     restricted records (undercover officers, victims) are redacted unless --clearance restricted;
     every file written is recorded in the audit chain with its SHA-256 and the clearance."""
+    export_and_report(format_name, out_path, clearance, case, actor, json_output)
+
+
+def export_and_report(
+    format_name: str, out_path: Path, clearance: str, case: Path | None, actor: str | None, json_output: bool
+) -> None:
+    """Run one exporter on the case and print (or emit as JSON Lines) what it wrote: the one path
+    behind `darkroom export` and its aliases, so each writes the same files and audit row."""
     from darkroom.clearance import clearance_of  # noqa: PLC0415
     from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,7 +23,6 @@ from darkroom.errors import InvalidInput
 
 if TYPE_CHECKING:
     from darkroom.network.build import BuildSummary
-    from darkroom.network.export import ExportFormat
     from darkroom.network.marks import MarkStatus
 
 app = typer.Typer(
@@ -35,6 +34,7 @@ LeadArgument = Annotated[
     str, typer.Argument(help="The lead's number (from `darkroom leads`) or key (account:12).")
 ]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept in decisions and the audit log).")]
+NETWORK_FORMATS = ("graphml", "gexf", "csv")  # the exporters `network export` is an alias for
 
 
 def run_network_stage(store: Any, actor: str) -> BuildSummary:
@@ -144,21 +144,16 @@ def export(
     clearance: ClearanceOption = "none",
     case: CaseOption = None,
     actor: ActorOption = None,
+    json_output: JsonOption = False,
 ) -> None:
-    """Export the network for Gephi and other tools (GraphML, GEXF) or as CSV nodes + edges (audited);
-    restricted nodes keep their place but not their names unless --clearance restricted."""
-    from darkroom.clearance import clearance_of  # noqa: PLC0415
-    from darkroom.cli.export import clearance_line  # noqa: PLC0415
-    from darkroom.network.export import export_network  # noqa: PLC0415 - networkx is heavy
+    """Export the network for Gephi (GraphML, GEXF) or as CSV nodes + edges: an alias of `darkroom export
+    --format graphml|gexf|csv` (the same files and audit row); restricted nodes keep their place but not
+    their names unless --clearance restricted."""
+    from darkroom.cli.export import export_and_report  # noqa: PLC0415 - start-up
 
-    if fmt not in ("graphml", "gexf", "csv"):
-        raise InvalidInput(f"unknown format {fmt!r}; use graphml, gexf or csv")
-    cleared = clearance_of(clearance)
-    with opened_case(case) as store:
-        written = export_network(store, cast("ExportFormat", fmt), out_path, actor_name(actor), cleared)
-    for path in written:
-        out().print(f"wrote {path}", markup=False)
-    out().print(clearance_line(cleared), markup=False)
+    if fmt.strip().lower() not in NETWORK_FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}; use {', '.join(NETWORK_FORMATS)}")
+    export_and_report(fmt, out_path, clearance, case, actor, json_output)
 
 
 def leads(

@@ -1,8 +1,10 @@
-"""Exports of the stored network: GraphML and GEXF (Gephi) through networkx, and CSV edge lists.
+"""The writers of the stored network: GraphML and GEXF (Gephi) through networkx, and CSV edge lists.
 
 The graph is a directed multigraph: one edge per stored (source, target, kind), keyed by kind,
 with `directed` telling whether the kind has a direction (undirected kinds run from the smaller
-node key). Every export is audited with the SHA-256 of what was written.
+node key). The graphml, gexf and csv exporters (darkroom.reports.exporters.network) call them;
+`run_export` audits what they wrote (`export.graphml` etc.), for `darkroom export` and its alias
+`darkroom network export` alike.
 
 Without clearance a restricted node (its person, its account or one of its person's accounts is
 restricted: an undercover officer, a victim) keeps its place and its edges, but its label becomes
@@ -12,7 +14,6 @@ restricted: an undercover officer, a victim) keeps its place and its edges, but 
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,6 @@ from sqlalchemy import Connection, text
 
 from darkroom.clearance import REDACTED, Clearance
 from darkroom.errors import InvalidInput
-from darkroom.evidence import audit
 from darkroom.store import CaseStore
 
 ExportFormat = Literal["graphml", "gexf", "csv"]
@@ -146,25 +146,6 @@ def write_network(store: CaseStore, fmt: ExportFormat, out: Path, *, clearance: 
     return WrittenNetwork(tuple(written), len(nodes), len(edges), len(opaque))
 
 
-def export_network(
-    store: CaseStore, fmt: ExportFormat, out: Path, actor: str, clearance: Clearance = "none"
-) -> list[Path]:
-    """Write the network to `out` (restricted nodes redacted unless cleared) and record the export
-    with the clearance and the SHA-256 of every file written."""
-    result = write_network(store, fmt, out, clearance=clearance)
-    details = {
-        "format": fmt,
-        "clearance": clearance,
-        "nodes": result.nodes,
-        "edges": result.edges,
-        "redacted_nodes": result.redacted_nodes,
-        "files": {str(path): _sha256(path) for path in result.written},
-    }
-    with store.write() as conn:
-        audit.append(conn, actor, "network.export", str(out), details)
-    return list(result.written)
-
-
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as target:
         writer = csv.DictWriter(target, fieldnames=columns)
@@ -172,11 +153,3 @@ def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]])
         for row in rows:
             writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
     return path
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        for chunk in iter(lambda: source.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
