@@ -155,6 +155,10 @@ def test_network_export_keeps_its_formats_and_errors(tmp_path: Path, cli: CliRun
         "network", "export", "--format", "csv", "--out", tmp_path / "c", "--clearance", "top", "--case", case
     )
     assert wrong.code == 2 and "--clearance" in wrong.err
+    no_folder = cli(
+        "network", "export", "--format", "gexf", "--out", tmp_path / "no" / "n.gexf", "--case", case
+    )
+    assert no_folder.code == 2 and "does not exist" in no_folder.err and not (tmp_path / "no").exists()
     written = cli("network", "export", "--format", "GraphML", "--out", tmp_path / "g.graphml", "--case", case)
     assert written.code == 0 and "sha256" in written.out and "clearance none" in written.out
     assert len(nx.read_graphml(tmp_path / "g.graphml").nodes) == 7

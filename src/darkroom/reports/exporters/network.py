@@ -1,6 +1,7 @@
 """GraphML, GEXF and CSV (for Gephi, i2 and Maltego-style import): the network stage owns the graph
 and its writers (`darkroom.network.export`, which redacts restricted nodes without clearance: they
-keep their place and edges under an opaque key); `darkroom export` records the files it wrote."""
+keep their place and edges under an opaque key); `darkroom export` (and its alias `darkroom network
+export`) records the files it wrote."""
 
 from __future__ import annotations
 
