@@ -193,12 +193,14 @@ def test_inference_still_reads_the_sources_that_state_no_owner(tmp_path: Path) -
         xmpp_me = w.account("xmpp", "tom.field@example.org")
         wa_me, *others = (w.account("whatsapp", f"+44770090040{n}") for n in range(4))
         # The laptop's Pidgin log states its account; its WhatsApp exports state nothing.
-        log = w.file(laptop, ".purple/logs/jabber/tom.field@example.org/ann@example.org/x.txt", "pidgin-log")
-        insert(
-            conn,
-            "stated_owners",
-            {"exhibit_id": laptop, "account_id": xmpp_me, "file_id": log, "locator": "line 1"},
-        )
+        log = w.file(laptop, "logs/jabber/tom.field@example.org/x.txt", "pidgin-log")
+        log2 = w.file(laptop, "logs/jabber/tom.field@example.org/y.txt", "pidgin-log")
+        for file_id in (log, log2):
+            insert(
+                conn,
+                "stated_owners",
+                {"exhibit_id": laptop, "account_id": xmpp_me, "file_id": file_id, "locator": "line 1"},
+            )
         for n, other in enumerate(others):
             export = w.file(laptop, f"WhatsApp Chat with Friend {n}.txt", "whatsapp-txt")
             w.conversation(export, laptop, [wa_me, other], [(wa_me, DAY)])
@@ -209,10 +211,8 @@ def test_inference_still_reads_the_sources_that_state_no_owner(tmp_path: Path) -
     with store.read() as conn:
         owners = {(o.exhibit_id, o.account_id): o.reason for o in infer_exhibit_owners(conn)}
     assert owners == {
-        (
-            laptop,
-            xmpp_me,
-        ): "stated by pidgin-log in .purple/logs/jabber/tom.field@example.org/ann@example.org/x.txt (line 1)",
+        (laptop, xmpp_me): "stated by pidgin-log in logs/jabber/tom.field@example.org/x.txt (line 1), "
+        "and in 1 other file (pidgin-log)",
         (laptop, wa_me): "in 3 of 3 whatsapp conversations read by whatsapp-txt on this exhibit",
         (bundle, wa_me): "in 3 of 3 whatsapp conversations read by whatsapp-txt on this exhibit",
     }

@@ -110,12 +110,13 @@ def _statements(conn: Connection) -> dict[tuple[int, int], list[_Statement]]:
 
 
 def _stated_reason(statements: list[_Statement]) -> str:
-    """`stated by PARSER in FILE (LOCATOR)`, naming how many other files say it too."""
+    """`stated by PARSER in FILE (LOCATOR)`, then how many other files (and which parsers) say it too."""
     first = statements[0]
     reason = f"stated by {first.parser or 'a parser'} in {first.display_path} ({first.locator})"
-    others = len({s.display_path for s in statements[1:]} - {first.display_path})
+    others = {s.display_path: s.parser for s in statements if s.display_path != first.display_path}
     if others:
-        reason += f", and in {others} other file{'s' if others > 1 else ''}"
+        parsers = ", ".join(sorted({parser or "a parser" for parser in others.values()}))
+        reason += f", and in {len(others)} other file{'s' if len(others) > 1 else ''} ({parsers})"
     return reason
 
 
