@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Connection, text
@@ -17,6 +18,7 @@ from darkroom.network.owners import (
 )
 from darkroom.store import CaseStore
 from darkroom.store.records import FileSource, RecordWriter, forget_file
+from tests.conftest import CliRunner, add_args
 from tests.network.story import CaseWriter, insert
 
 DAY = "2025-03-01T10:00:00+00:00"
@@ -216,3 +218,23 @@ def test_inference_still_reads_the_sources_that_state_no_owner(tmp_path: Path) -
         (laptop, wa_me): "in 3 of 3 whatsapp conversations read by whatsapp-txt on this exhibit",
         (bundle, wa_me): "in 3 of 3 whatsapp conversations read by whatsapp-txt on this exhibit",
     }
+
+
+def test_process_and_network_build_keep_the_stated_owner(
+    tmp_path: Path, case_dir: Path, cli: CliRunner
+) -> None:
+    """The whole path: a worker parses the export, the writer keeps the statement, the build lists it."""
+    phone = tmp_path / "phone"
+    (phone / "Telegram Desktop").mkdir(parents=True)
+    _telegram_export(phone / "Telegram Desktop" / "result.json", groups=4)
+    assert cli(*add_args(case_dir, phone, "EX-1")).code == 0
+    assert cli("process", "--case", case_dir, "--workers", "1").code == 0
+    result = cli("network", "build", "--case", case_dir)
+    assert result.code == 0, result.err
+    with sqlite3.connect(case_dir / "case.db") as db:
+        owners = db.execute(
+            "SELECT a.handle, o.reason FROM network_exhibit_owners o JOIN accounts a ON a.id = o.account_id "
+            "ORDER BY a.handle"
+        ).fetchall()
+    reason = "stated by telegram-json in Telegram Desktop/result.json (personal_information)"
+    assert owners == [("+44 7700 900101", reason), (f"user{TOM_ID}", reason)]
