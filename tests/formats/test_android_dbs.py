@@ -606,6 +606,44 @@ def test_contacts2_old_layout_orphans_and_missing_tables(tmp_path: Path) -> None
         list(AndroidContactsDb().parse(broken, _ctx(tmp_path)))
 
 
+def test_contacts2_states_the_devices_own_email_accounts_first(tmp_path: Path) -> None:
+    main, wal = _contacts_rows()
+    main["accounts"].append({"_id": 3, "account_name": "SIM1", "account_type": "vnd.sec.contact.sim"})
+    main["accounts"].append({"_id": 4, "account_name": None, "account_type": None})
+    records, ctx = _parse(AndroidContactsDb(), build_db(tmp_path / "contacts2.db", CONTACTS_DDL, main, wal))
+    assert ctx.warnings == []
+    assert records[0] == ParsedAccount(
+        AccountRef("email", "alex@example.com"), "accounts._id=1", is_owner=True
+    )
+    assert _of(records, ParsedAccount) == [
+        records[0]
+    ]  # "WhatsApp", "SIM1" and the nameless book state nobody
+
+
+def test_contacts2_old_layout_states_the_account_on_its_first_card(tmp_path: Path) -> None:
+    ddl = """
+    CREATE TABLE raw_contacts (_id INTEGER PRIMARY KEY, account_name TEXT, account_type TEXT,
+      display_name TEXT);
+    CREATE TABLE mimetypes (_id INTEGER PRIMARY KEY, mimetype TEXT);
+    CREATE TABLE data (_id INTEGER PRIMARY KEY, raw_contact_id INTEGER, mimetype_id INTEGER, data1 TEXT);
+    """
+    cards = [("Phone", "vnd.sec.contact.phone"), ("Kari.Berg@example.org", "com.google")] * 2
+    rows: Tables = {
+        "raw_contacts": [
+            {"_id": n, "account_name": name, "account_type": kind} for n, (name, kind) in enumerate(cards, 1)
+        ],
+        "mimetypes": [{"_id": 1, "mimetype": "vnd.android.cursor.item/phone_v2"}],
+        "data": [
+            {"raw_contact_id": n, "mimetype_id": 1, "data1": f"+1 212-555-010{n}"} for n in (1, 2, 3, 4)
+        ],
+    }
+    records, _ = _parse(AndroidContactsDb(), build_db(tmp_path / "contacts2.db", ddl, rows))
+    assert _of(records, ParsedAccount) == [
+        ParsedAccount(AccountRef("email", "Kari.Berg@example.org"), "raw_contacts._id=2", is_owner=True)
+    ]
+    assert len(_of(records, ParsedContact)) == 4
+
+
 # --- mmssms.db ------------------------------------------------------------------------------------
 
 ME, TOM_SMS, SARA_SMS = "+447700900999", "+447700900111", "+447700900222"

@@ -27,6 +27,9 @@ _ROWS = (
     "INSERT INTO persons (id, label, created_at_utc) VALUES (1, 'Ola', '2026-03-20T00:00:00.000000+00:00')",
     "INSERT INTO person_contacts (contact_id, person_id, method) VALUES (1, 1, 'deterministic')",
     "INSERT INTO media_message_links (file_id, message_id, link_kind) VALUES (2, 1, 'attachment-name')",
+    "INSERT INTO accounts (id, platform, handle_norm, handle) VALUES (1, 'whatsapp', '+447700900101', "
+    "'+447700900101')",
+    "INSERT INTO stated_owners (exhibit_id, account_id, file_id, locator) VALUES (1, 1, 1, 'line 1')",
 )
 
 
@@ -39,7 +42,14 @@ def test_derived_rows_of_a_forgotten_file_go_with_it(tmp_path: Path) -> None:
         with store.write() as conn:
             forget_file(conn, 1)
         with store.read() as conn:
-            for table in ("messages", "contacts", "person_contacts", "media_message_links", "conversations"):
+            for table in (
+                "messages",
+                "contacts",
+                "person_contacts",
+                "media_message_links",
+                "conversations",
+                "stated_owners",
+            ):
                 assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == 0, table
             assert conn.execute(text("SELECT COUNT(*) FROM persons")).scalar_one() == 1
             assert conn.execute(text("PRAGMA foreign_key_check")).first() is None

@@ -23,6 +23,12 @@ Decisions (the field scheme):
   ("whatsapp", `+NUMBER` from the jid) and Signal rows ("signal", data1; unverified mimetype).
 - display_name: `raw_contacts.display_name`, else the name row, else the first phone or email.
 - Data rows whose raw contact is missing are reported in one warning and not made into contacts.
+- The device's own accounts: the sync accounts the address book holds (`accounts(_id, account_name,
+  account_type, data_set)`, AOSP ContactsDatabaseHelper; older files keep the pair on `raw_contacts`)
+  whose name is an email address (`someone@example.com`, `com.google`; Exchange and Samsung accounts
+  are named the same way) come first as owner `ParsedAccount`s ("email"), locator `accounts._id=N`
+  (`raw_contacts._id=N` for the first card of an account in older files). Accounts named otherwise
+  ("WhatsApp", "SIM1", a local phone book with no name) state nobody.
 """
 
 from __future__ import annotations
@@ -33,10 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from darkroom.formats.base import AccountRef, ParseContext, ParsedContact, Record, WrongFormat
+from darkroom.formats.base import AccountRef, ParseContext, ParsedAccount, ParsedContact, Record, WrongFormat
 from darkroom.formats.sqlite_util import Schema, head_tables, iter_rows, open_database, text_of
 from darkroom.formats.vcard import platform_for_service
 from darkroom.formats.whatsapp_msgstore import account_for_jid
+from darkroom.identifiers.normalize import normalize_email
 
 __all__ = ["AndroidContactsDb"]
 
@@ -112,7 +119,7 @@ class AndroidContactsDb:
     """contacts2.db → one contact per raw contact, every data row kept."""
 
     name: ClassVar[str] = "android-contacts-db"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
 
     def sniff(self, path: Path, head: bytes) -> float:
         """0.95 when raw_contacts, data and mimetypes are declared; 0.6 for the file name alone."""
@@ -124,7 +131,7 @@ class AndroidContactsDb:
         return 0.6 if path.name.lower() == "contacts2.db" else 0.0
 
     def parse(self, path: Path, ctx: ParseContext) -> Iterator[Record]:
-        """Every raw contact with its data rows."""
+        """The device's own email accounts, then every raw contact with its data rows."""
         with open_database(path, ctx) as (connection, schema):
             missing = schema.missing("raw_contacts", ["_id"]) + schema.missing(
                 "data", ["raw_contact_id", "mimetype_id", "data1"]
@@ -132,8 +139,30 @@ class AndroidContactsDb:
             missing += schema.missing("mimetypes", ["_id", "mimetype"])
             if missing:
                 raise WrongFormat(f"not an Android contacts2.db: lacks {', '.join(missing)}")
+            yield from _device_accounts(connection, schema, ctx)
             cards = _read_data(connection, schema, ctx)
             yield from _contacts(connection, schema, ctx, cards)
+
+
+def _device_accounts(
+    connection: sqlite3.Connection, schema: Schema, ctx: ParseContext
+) -> Iterator[ParsedAccount]:
+    """Sync accounts named by an email address: the device's own (its Google account)."""
+    if schema.has("accounts", "_id", "account_name"):
+        sql = "SELECT _id AS id, account_name FROM accounts ORDER BY _id"
+        table = "accounts"
+    elif schema.has("raw_contacts", "account_name"):
+        sql = "SELECT MIN(_id) AS id, account_name FROM raw_contacts GROUP BY account_name ORDER BY 1"
+        table = "raw_contacts"
+    else:
+        return
+    seen: set[str] = set()
+    for row in iter_rows(connection, sql, ctx, table):
+        name = text_of(row["account_name"])
+        address = normalize_email(name) if name else None
+        if name and address and address not in seen:
+            seen.add(address)
+            yield ParsedAccount(AccountRef("email", name), f"{table}._id={row['id']}", is_owner=True)
 
 
 def _read_data(connection: sqlite3.Connection, schema: Schema, ctx: ParseContext) -> dict[int, _Card]:

@@ -161,6 +161,7 @@ class FileWrite:
         self.conversations: dict[str, int] = {}
         self.participants: set[tuple[int, int]] = set()
         self.names: dict[tuple[int, str], str] = {}  # (account, display name) -> first locator
+        self.owners: dict[int, str] = {}  # account the parser states is the exhibit's own -> first locator
         self.ids_by_key: dict[str, int] = {}
         self.parent_links: list[tuple[int, str, str]] = []  # child id, parent key, child locator
         self.seen: dict[int, tuple[str, str]] = {}  # sender account -> first and last time here
@@ -187,7 +188,9 @@ class FileWrite:
                 self._contact(record)
                 self.counts.contacts += 1
             elif isinstance(record, ParsedAccount):
-                self.account_id(record.account, record.locator)
+                account_id = self.account_id(record.account, record.locator)
+                if record.is_owner:
+                    self.owners.setdefault(account_id, record.locator)
                 self.counts.accounts += 1
             else:
                 msg = f"a message must come in a chunk, not as {type(record).__name__}"
@@ -291,7 +294,7 @@ class FileWrite:
         )
 
     def finish(self) -> WriteCounts:
-        """Parent links, participants, display names, first/last seen of the senders."""
+        """Parent links, participants, display names, stated owners, first/last seen of the senders."""
         conn = self.conn
         parents: list[tuple[int, int]] = []
         for child_id, parent_key, locator in self.parent_links:
@@ -313,6 +316,13 @@ class FileWrite:
                 "INSERT INTO account_names (account_id, display_name, exhibit_id, file_id, locator) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(a, name, source.exhibit_id, source.file_id, loc) for (a, name), loc in self.names.items()],
+            )
+        if self.owners:
+            source = self.source
+            conn.exec_driver_sql(
+                "INSERT INTO stated_owners (exhibit_id, account_id, file_id, locator) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(source.exhibit_id, a, source.file_id, loc) for a, loc in self.owners.items()],
             )
         if self.seen:  # widen first/last seen of the file's senders
             conn.exec_driver_sql(
@@ -393,5 +403,6 @@ def forget_file(conn: Connection, file_id: int) -> None:
     conn.execute(delete(schema.conversations).where(schema.conversations.c.file_id == file_id))
     conn.execute(delete(schema.contacts).where(schema.contacts.c.file_id == file_id))
     conn.execute(delete(schema.account_names).where(schema.account_names.c.file_id == file_id))
+    conn.execute(delete(schema.stated_owners).where(schema.stated_owners.c.file_id == file_id))
     conn.execute(delete(schema.parse_warnings).where(schema.parse_warnings.c.file_id == file_id))
     conn.execute(delete(schema.file_parses).where(schema.file_parses.c.file_id == file_id))

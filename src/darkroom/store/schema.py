@@ -121,6 +121,15 @@ account_names = Table(
     Column("locator", Text),
 )
 
+stated_owners = Table(
+    "stated_owners",
+    metadata,
+    Column("exhibit_id", Integer, nullable=False),
+    Column("account_id", Integer, primary_key=True),
+    Column("file_id", Integer, primary_key=True),
+    Column("locator", Text, nullable=False),
+)
+
 conversations = Table(
     "conversations",
     metadata,
