@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from darkroom.errors import MakerNoteError, MediaError
 from darkroom.media.decode import decode_image
 from darkroom.media.exif import ExifFacts, exif_facts_of
 from darkroom.media.makernote import MakerNoteSerial, makernote_serial, makernote_vendor, tiff_block
+from darkroom.synth.images import canon_maker_note, nikon_maker_note
 from tests.media.generated_media import scene
 from tests.media.makernote_blocks import Entry, canon_note, exif_block, nikon_note, text
 
@@ -186,3 +188,22 @@ def test_random_maker_note_bytes_never_raise_anything_else(note: bytes, camera: 
         assert str(err)
     facts = _facts_in_memory(block)
     assert facts.make == camera[0]
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+@pytest.mark.parametrize(
+    ("make", "model", "write_note", "serial"),
+    [
+        ("Canon", "Canon EOS 250D", canon_maker_note, "1054659460"),
+        ("NIKON CORPORATION", "NIKON D3500", nikon_maker_note, "604512345678"),
+    ],
+)
+def test_synthetic_maker_notes_read_back_through_pillow(
+    order: str, make: str, model: str, write_note: Callable[[str, str], bytes], serial: str
+) -> None:
+    exif = Image.Exif()
+    exif.endian = order
+    exif[0x010F], exif[0x0110] = make, model
+    exif.get_ifd(0x8769)[0x927C] = write_note(serial, order)
+    facts = _facts_in_memory(exif.tobytes())
+    assert (facts.body_serial, facts.body_serial_source) == (serial, f"makernote:{makernote_vendor(make)}")
