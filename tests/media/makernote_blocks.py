@@ -114,3 +114,17 @@ def nikon_note(serial: str, endian: str = ">") -> Callable[[int], bytes]:
         )
 
     return build
+
+
+def olympus_note(serial: str, endian: str = "<", kind: str = "old") -> Callable[[int], bytes]:
+    """An Olympus maker note: the older "OLYMP\\0" kind (IFD at +8, offsets from the TIFF header)
+    or the newer "OLYMPUS\\0II\\x03\\0" kind (IFD at +12, offsets from the note's start)."""
+
+    def build(at: int) -> bytes:
+        entries = [text(0x0404, serial)]
+        if kind == "old":
+            return b"OLYMP\x00\x01\x00" + ifd_bytes(entries, at + 8, endian)
+        order = b"II" if endian == "<" else b"MM"
+        return b"OLYMPUS\x00" + order + b"\x03\x00" + ifd_bytes(entries, at + 12, endian, origin=at)
+
+    return build

@@ -97,11 +97,32 @@ def makernote_serial(exif_block: bytes, make: str, model: str | None) -> MakerNo
     tags, problems = _exifread_tags(tiff)
     if "EXIF MakerNote" not in tags:
         return None
+    _check_layout(vendor, _note_head(tags["EXIF MakerNote"]), tiff[:2])
     decoded = {key.strip(): tag for key, tag in tags.items() if key.startswith("MakerNote ")}
     if not decoded:
         detail = f" ({'; '.join(problems)})" if problems else ""
         raise MakerNoteError(f"the {vendor.title()} maker note could not be decoded{detail}")
     return _VENDOR_SERIALS[vendor](decoded, model)
+
+
+def _note_head(note_tag: object) -> bytes:
+    values = getattr(note_tag, "values", None)
+    if not isinstance(values, list) or not all(
+        isinstance(value, int) and 0 <= value < 256 for value in values[:16]
+    ):
+        raise MakerNoteError("the maker note is not a byte string")
+    return bytes(values[:16])
+
+
+def _check_layout(vendor: str, head: bytes, block_order: bytes) -> None:
+    """Refuse the layouts ExifRead would read at the wrong place, which could yield a wrong serial."""
+    # Newer Olympus notes ("OLYMPUS\0II\x03\0") count offsets from the note; ExifRead reads them as
+    # the older "OLYMP\0" kind, from the block's start.
+    if vendor == "olympus" and not head.startswith(b"OLYMP\x00"):
+        raise MakerNoteError("this Olympus maker note layout is not read (only the older OLYMP kind is)")
+    # A Nikon type 3 note ("Nikon\0\x02" + TIFF header) is read in the block's byte order.
+    if vendor == "nikon" and head.startswith(b"Nikon\x00\x02") and head[10:12] != block_order:
+        raise MakerNoteError("the Nikon maker note's byte order differs from the EXIF block's; not read")
 
 
 def _exifread_tags(tiff: bytes) -> tuple[dict[str, Any], tuple[str, ...]]:
