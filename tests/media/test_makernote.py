@@ -69,6 +69,15 @@ def test_maker_note_serial_in_png_and_webp(tmp_path: Path, name: str) -> None:
     assert (facts.body_serial, facts.body_serial_source) == ("0820500998", "makernote:canon")
 
 
+def test_tiff_file_maker_note_is_named_not_read(tmp_path: Path) -> None:
+    # Pillow rewrites a TIFF file's tags, so offsets inside the note no longer point at its values.
+    path = tmp_path / "scan.tif"
+    scene(10, 32, 24).save(path, exif=exif_block(*CANON, "<", canon_note(820500998)))
+    facts = decode_image(path).exif
+    assert (facts.make, facts.body_serial) == ("Canon", None)
+    assert facts.other["makernote_error"].startswith("maker note not read")
+
+
 @pytest.mark.parametrize(
     ("model", "number", "printed"),
     [

@@ -118,19 +118,18 @@ def _read_facts(exif: Image.Exif, exif_block: object) -> ExifFacts:
     other = _readable_tags(ifd0, ExifTags.TAGS) | _readable_tags(exif_ifd, ExifTags.TAGS)
     other |= _readable_tags(gps_ifd, ExifTags.GPSTAGS)
     make, model = _text(ifd0.get(_IFD0_MAKE)), _text(ifd0.get(_IFD0_MODEL))
-    body_serial, source = _text(exif_ifd.get(_EXIF_BODY_SERIAL)), "exif"
-    if body_serial is None:
-        body_serial, source = _text(ifd0.get(_IFD0_CAMERA_SERIAL)), "dng"
-    if body_serial is None and _EXIF_MAKER_NOTE in exif_ifd:
-        body_serial, source = _makernote_serial(exif_block, make, model, other)
+    exif_serial, dng_serial = _text(exif_ifd.get(_EXIF_BODY_SERIAL)), _text(ifd0.get(_IFD0_CAMERA_SERIAL))
+    body_serial = exif_serial or dng_serial
     if body_serial is not None:
-        other["body_serial_source"] = source
+        other["body_serial_source"] = "exif" if exif_serial else "dng"
+    elif _EXIF_MAKER_NOTE in exif_ifd:
+        body_serial = _makernote_serial(exif_block, make, model, other)
     lat, lon = _gps_position(gps_ifd, other)
     return ExifFacts(
         make=make,
         model=model,
         body_serial=body_serial,
-        body_serial_source=source if body_serial is not None else None,
+        body_serial_source=other.get("body_serial_source"),
         lens=_text(exif_ifd.get(_EXIF_LENS_MODEL)),
         software=_text(ifd0.get(_IFD0_SOFTWARE)),
         taken_at=_taken_at(exif_ifd),
@@ -142,23 +141,24 @@ def _read_facts(exif: Image.Exif, exif_block: object) -> ExifFacts:
 
 def _makernote_serial(
     exif_block: object, make: str | None, model: str | None, other: dict[str, str]
-) -> tuple[str | None, str]:
-    """The serial in a known vendor's maker note; a damaged note is named in other["makernote_error"]."""
-    vendor = makernote_vendor(make)
-    if vendor is None or make is None:
-        return None, "makernote"
+) -> str | None:
+    """The serial in a known vendor's maker note, with its source in other; a damaged note is named
+    in other["makernote_error"]."""
+    if make is None or makernote_vendor(make) is None:
+        return None
     if not isinstance(exif_block, bytes):
-        # Pillow read the EXIF from somewhere other than a raw block (TIFF tags): offsets unknown.
-        other["makernote_error"] = "the EXIF block is not available to read the maker note from"
-        return None, f"makernote:{vendor}"
+        # Pillow took the EXIF from the file's own TIFF tags, not a block whose offsets the note uses.
+        other["makernote_error"] = "maker note not read: the EXIF is not a separate block (TIFF file)"
+        return None
     try:
         found = makernote_serial(exif_block, make, model)
     except MakerNoteError as err:
         other["makernote_error"] = _clip(str(err))
-        return None, f"makernote:{vendor}"
+        return None
     if found is None:
-        return None, f"makernote:{vendor}"
-    return _clip(found.serial), found.source
+        return None
+    other["body_serial_source"] = found.source
+    return _clip(found.serial)
 
 
 def _taken_at(exif_ifd: Mapping[int, Any]) -> str | None:
