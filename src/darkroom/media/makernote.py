@@ -96,6 +96,8 @@ def makernote_serial(exif_block: bytes, make: str, model: str | None) -> MakerNo
         raise MakerNoteError(f"the EXIF block of {len(tiff)} bytes is too large to search for a maker note")
     tags, problems = _exifread_tags(tiff)
     if "EXIF MakerNote" not in tags:
+        if problems:  # the block was too damaged for ExifRead to reach the note
+            raise MakerNoteError(f"no maker note found ({'; '.join(problems)})"[:300])
         return None
     _check_layout(vendor, _note_head(tags["EXIF MakerNote"]), tiff[:2])
     decoded = {key.strip(): tag for key, tag in tags.items() if key.startswith("MakerNote ")}
