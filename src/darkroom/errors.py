@@ -91,3 +91,7 @@ class ExportUnavailable(DarkroomError):
 
 class TriageConfigError(InvalidInput):
     """A lexicon or triage profile cannot be used; the message names the file, line and term."""
+
+
+class MakerNoteError(DarkroomError):
+    """A vendor maker note (EXIF 0x927C) cannot be decoded; recorded beside the photo's facts, never fatal."""

@@ -52,6 +52,7 @@ def test_camera_facts_round_trip(tmp_path: Path) -> None:
     assert facts.make == "Canon"
     assert facts.model == "Canon EOS 250D"
     assert facts.body_serial == "083021001234"
+    assert facts.body_serial_source == "exif"
     assert facts.lens == "EF-S18-55mm f/4-5.6 IS STM"
     assert facts.software == "Firmware Version 1.0.2"
     assert facts.taken_at == "2024-05-01T13:45:10+02:00"
@@ -129,7 +130,9 @@ def test_malformed_gps_gives_none_and_a_note(tmp_path: Path, gps: dict[int, obje
 def test_dng_camera_serial_is_a_body_serial(tmp_path: Path) -> None:
     exif = Image.Exif()
     exif[0xC62F] = "DNG-SN-4242"
-    assert _read(tmp_path, exif).body_serial == "DNG-SN-4242"
+    facts = _read(tmp_path, exif)
+    assert (facts.body_serial, facts.body_serial_source) == ("DNG-SN-4242", "dng")
+    assert facts.other["body_serial_source"] == "dng"
 
 
 def test_fujifilm_maker_note_serial(tmp_path: Path) -> None:
@@ -141,7 +144,8 @@ def test_fujifilm_maker_note_serial(tmp_path: Path) -> None:
     exif[EXIF_IFD] = {0x927C: maker_note}
     facts = _read(tmp_path, exif)
     assert facts.body_serial == "FF12345678A"
-    assert facts.other["body_serial_source"] == "MakerNote InternalSerialNumber"
+    assert facts.other["body_serial_source"] == "makernote:fujifilm"
+    assert facts.body_serial_source == "makernote:fujifilm"
 
 
 def test_png_exif_chunk_is_read(tmp_path: Path) -> None:

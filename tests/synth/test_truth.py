@@ -12,6 +12,7 @@ from datetime import datetime
 import phonenumbers
 from PIL import Image
 
+from darkroom.media.exif import exif_facts_of
 from darkroom.synth.fictional import is_fictional_gps
 from tests.synth.conftest import SmallCase, archive_names, read_exhibit_file
 
@@ -160,7 +161,7 @@ def test_contact_cards_match_truth(small_case: SmallCase) -> None:
 def test_images_match_bytes_and_exif(small_case: SmallCase) -> None:
     images = small_case.truth["images"]
     assert 120 <= len(images) <= 200
-    with_gps = 0
+    with_gps = in_maker_note = 0
     for item in images:
         payload = read_exhibit_file(small_case, item["exhibit"], item["path"])
         assert hashlib.md5(payload, usedforsecurity=False).hexdigest() == item["md5"]
@@ -170,11 +171,20 @@ def test_images_match_bytes_and_exif(small_case: SmallCase) -> None:
             assert picture.format == ("PNG" if item["path"].endswith(".png") else "JPEG")
             assert picture.size == (item["width"], item["height"])
             exif = picture.getexif()
+            facts = exif_facts_of(picture)
         if not item["exif"]:
             assert len(exif) == 0
             continue
         assert exif[0x010F] == item["exif"]["make"]
-        assert exif.get_ifd(0x8769)[0xA431] == item["exif"]["serial"]
+        assert (facts.body_serial, facts.body_serial_source) == (
+            item["exif"]["serial"],
+            item["exif"]["serial_source"],
+        )
+        if item["exif"]["serial_source"] == "exif":
+            assert exif.get_ifd(0x8769)[0xA431] == item["exif"]["serial"]
+        else:
+            assert 0xA431 not in exif.get_ifd(0x8769)
+            in_maker_note += 1
         assert exif.get_ifd(0x8769)[0x9003] == item["exif"]["datetime_original"]
         if item["exif"]["gps"] is not None:
             with_gps += 1
@@ -185,6 +195,7 @@ def test_images_match_bytes_and_exif(small_case: SmallCase) -> None:
             assert abs(lat - item["exif"]["gps"]["lat"]) < 1e-6
             assert abs(lon - item["exif"]["gps"]["lon"]) < 1e-6
     assert with_gps > 0
+    assert in_maker_note > 0  # seed 1 has a Canon that writes its serial only in the maker note
     assert sum(1 for item in images if (item["width"], item["height"]) == (640, 480)) > len(images) / 2
 
 

@@ -1,8 +1,9 @@
 """EXIF clues that tie a photo to a camera, a place and a time, read with Pillow's EXIF reader.
 
 Broken EXIF never fails a file: what cannot be read is named in `ExifFacts.other` (keys
-"exif_error" for the block, "gps_error" for the position) and the rest of the analysis goes on;
-the other facts hold whatever could still be read.
+"exif_error" for the block, "gps_error" for the position, "makernote_error" for a vendor maker
+note) and the rest of the analysis goes on; the other facts hold whatever could still be read.
+When EXIF has no body serial, the vendor maker note's serial is used (media/makernote.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from fractions import Fraction
 from typing import Any, Final
 
 from PIL import ExifTags, Image, TiffImagePlugin
+
+from darkroom.errors import MakerNoteError
+from darkroom.media.makernote import makernote_serial, makernote_vendor
 
 # What Pillow's EXIF/TIFF reader raises on a damaged block (found by fuzzing mutated EXIF).
 EXIF_READ_ERRORS: Final = (
@@ -48,7 +52,7 @@ _GPS_LAT_REF: Final = 1
 _GPS_LAT: Final = 2
 _GPS_LON_REF: Final = 3
 _GPS_LON: Final = 4
-_FUJIFILM_INTERNAL_SERIAL: Final = 0x0010
+_EXIF_MAKER_NOTE: Final = 0x927C
 # Tags never copied into `other`: IFD pointers, binary blobs and embedded-thumbnail offsets.
 _SKIPPED_TAGS: Final = frozenset(
     {0x8769, 0x8825, 0xA005, 0x927C, 0xC4A5, 0x9286, 0x0201, 0x0202, 0x02BC, 0x8773, 0x83BB, 0x9C9B}
@@ -68,6 +72,9 @@ class ExifFacts:
     make: str | None = None
     model: str | None = None
     body_serial: str | None = None
+    # "exif" (BodySerialNumber), "dng" (CameraSerialNumber) or "makernote:<vendor>"; also kept in
+    # other["body_serial_source"] so the media table's exif_json holds it.
+    body_serial_source: str | None = None
     lens: str | None = None
     software: str | None = None
     taken_at: str | None = None  # camera-local "2024-05-01T13:45:10", "+02:00" appended when recorded
@@ -81,7 +88,7 @@ def exif_facts_of(image: Image.Image) -> ExifFacts:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            facts = _read_facts(image.getexif())
+            facts = _read_facts(image.getexif(), image.info.get("exif"))
         except EXIF_READ_ERRORS as err:
             facts = ExifFacts(other={"exif_error": _describe(err)})
     problems = data_warnings(caught)
@@ -104,20 +111,25 @@ def data_warnings(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
     return tuple(messages)
 
 
-def _read_facts(exif: Image.Exif) -> ExifFacts:
+def _read_facts(exif: Image.Exif, exif_block: object) -> ExifFacts:
     ifd0: dict[int, Any] = dict(exif.items())
     exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
     gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
     other = _readable_tags(ifd0, ExifTags.TAGS) | _readable_tags(exif_ifd, ExifTags.TAGS)
     other |= _readable_tags(gps_ifd, ExifTags.GPSTAGS)
-    body_serial = _text(exif_ifd.get(_EXIF_BODY_SERIAL)) or _text(ifd0.get(_IFD0_CAMERA_SERIAL))
-    if body_serial is None:
-        body_serial = _makernote_serial(exif, other)
+    make, model = _text(ifd0.get(_IFD0_MAKE)), _text(ifd0.get(_IFD0_MODEL))
+    exif_serial, dng_serial = _text(exif_ifd.get(_EXIF_BODY_SERIAL)), _text(ifd0.get(_IFD0_CAMERA_SERIAL))
+    body_serial = exif_serial or dng_serial
+    if body_serial is not None:
+        other["body_serial_source"] = "exif" if exif_serial else "dng"
+    elif _EXIF_MAKER_NOTE in exif_ifd:
+        body_serial = _makernote_serial(exif_block, make, model, other)
     lat, lon = _gps_position(gps_ifd, other)
     return ExifFacts(
-        make=_text(ifd0.get(_IFD0_MAKE)),
-        model=_text(ifd0.get(_IFD0_MODEL)),
+        make=make,
+        model=model,
         body_serial=body_serial,
+        body_serial_source=other.get("body_serial_source"),
         lens=_text(exif_ifd.get(_EXIF_LENS_MODEL)),
         software=_text(ifd0.get(_IFD0_SOFTWARE)),
         taken_at=_taken_at(exif_ifd),
@@ -127,13 +139,26 @@ def _read_facts(exif: Image.Exif) -> ExifFacts:
     )
 
 
-def _makernote_serial(exif: Image.Exif, other: dict[str, str]) -> str | None:
-    """A body serial from the maker notes Pillow decodes (Fujifilm); other makers' notes stay opaque."""
-    makernote = exif.get_ifd(ExifTags.IFD.MakerNote)
-    serial = _text(makernote.get(_FUJIFILM_INTERNAL_SERIAL))
-    if serial is not None:
-        other["body_serial_source"] = "MakerNote InternalSerialNumber"
-    return serial
+def _makernote_serial(
+    exif_block: object, make: str | None, model: str | None, other: dict[str, str]
+) -> str | None:
+    """The serial in a known vendor's maker note, with its source in other; a damaged note is named
+    in other["makernote_error"]."""
+    if make is None or makernote_vendor(make) is None:
+        return None
+    if not isinstance(exif_block, bytes):
+        # Pillow took the EXIF from the file's own TIFF tags, not a block whose offsets the note uses.
+        other["makernote_error"] = "maker note not read: the EXIF is not a separate block (TIFF file)"
+        return None
+    try:
+        found = makernote_serial(exif_block, make, model)
+    except MakerNoteError as err:
+        other["makernote_error"] = _clip(str(err))
+        return None
+    if found is None:
+        return None
+    other["body_serial_source"] = found.source
+    return _clip(found.serial)
 
 
 def _taken_at(exif_ifd: Mapping[int, Any]) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,11 @@ _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _MAKE, _MODEL, _SOFTWARE, _DATETIME = 0x010F, 0x0110, 0x0131, 0x0132
 _DATETIME_ORIGINAL, _OFFSET_TIME_ORIGINAL, _BODY_SERIAL = 0x9003, 0x9011, 0xA431
+_MAKER_NOTE = 0x927C
+_CANON_SERIAL, _CANON_MODEL_ID = 0x000C, 0x0010
+_CANON_EOS_250D_MODEL_ID = 0x80000436
+_NIKON_VERSION, _NIKON_SERIAL = 0x0001, 0x001D
+_ASCII, _LONG, _UNDEFINED = 2, 4, 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +111,21 @@ def exif_for(scene: ScenePlan, plan: ImagePlan) -> tuple[bytes, dict[str, object
     details = exif.get_ifd(_EXIF_IFD)
     details[_DATETIME_ORIGINAL] = _exif_time(local)
     details[_OFFSET_TIME_ORIGINAL] = local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
-    details[_BODY_SERIAL] = camera.serial
+    serial_source = "exif"
+    if camera.kind == "dslr" and camera.make in _MAKER_NOTE_WRITERS:
+        vendor, write_note = _MAKER_NOTE_WRITERS[camera.make]
+        details[_MAKER_NOTE] = write_note(
+            camera.serial, "<" if exif.endian == "<" else ">"
+        )  # as Pillow writes
+        if serial_in_maker_note_only(camera):
+            serial_source = f"makernote:{vendor}"
+    if serial_source == "exif":
+        details[_BODY_SERIAL] = camera.serial
     facts: dict[str, object] = {
         "make": camera.make,
         "model": camera.model,
         "serial": camera.serial,
+        "serial_source": serial_source,
         "software": software,
         "datetime_original": _exif_time(local),
         "gps": None,
@@ -121,6 +137,37 @@ def exif_for(scene: ScenePlan, plan: ImagePlan) -> tuple[bytes, dict[str, object
         gps[3], gps[4] = "W", _rational_dms(longitude)
         facts["gps"] = {"lat": gps_decimal(latitude), "lon": -gps_decimal(longitude)}
     return exif.tobytes(), facts
+
+
+def serial_in_maker_note_only(camera: Camera) -> bool:
+    """Older DSLRs write their serial only in the maker note; here every Canon or Nikon with an even one."""
+    return camera.kind == "dslr" and camera.serial.isdigit() and int(camera.serial) % 2 == 0
+
+
+def canon_maker_note(serial: str, order: str) -> bytes:
+    """A Canon maker note as the camera lays it out: a plain IFD in the EXIF block's byte order with
+    the body number (0x000C, int32u) and model id (0x0010, EOS 250D); both values fit in their
+    entries, so the note reads the same wherever Pillow places it."""
+    entries = ((_CANON_SERIAL, int(serial)), (_CANON_MODEL_ID, _CANON_EOS_250D_MODEL_ID))
+    table = b"".join(struct.pack(order + "HHLL", tag, _LONG, 1, value) for tag, value in entries)
+    return struct.pack(order + "H", len(entries)) + table + struct.pack(order + "L", 0)
+
+
+def nikon_maker_note(serial: str, order: str) -> bytes:
+    """A Nikon type 3 maker note: "Nikon\\0", version 2.10, its own TIFF header (in the block's byte
+    order, which ExifRead assumes), then an IFD whose offsets count from that header: version (0x0001)
+    and the serial string (0x001D) stored after the IFD."""
+    serial_bytes = serial.encode("ascii") + b"\x00"
+    ifd_at, entry_count = 8, 2
+    serial_at = ifd_at + 2 + 12 * entry_count + 4
+    header = (b"II*\x00" if order == "<" else b"MM\x00*") + struct.pack(order + "L", ifd_at)
+    table = struct.pack(order + "HHL4s", _NIKON_VERSION, _UNDEFINED, 4, b"0210")
+    table += struct.pack(order + "HHLL", _NIKON_SERIAL, _ASCII, len(serial_bytes), serial_at)
+    ifd = struct.pack(order + "H", entry_count) + table + struct.pack(order + "L", 0)
+    return b"Nikon\x00\x02\x10\x00\x00" + header + ifd + serial_bytes
+
+
+_MAKER_NOTE_WRITERS = {"Canon": ("canon", canon_maker_note), "NIKON CORPORATION": ("nikon", nikon_maker_note)}
 
 
 def _exif_time(moment: datetime) -> str:

@@ -152,6 +152,8 @@ def cameras_for(
         if rng.random() < 0.4:
             make, model = rng.choice((("Canon", "Canon EOS 250D"), ("NIKON CORPORATION", "NIKON D3500")))
             serial = "".join(rng.choice("0123456789") for _ in range(12))
+            if make == "Canon":  # Canon's maker note holds the body number as an int32u, printed in 10 digits
+                serial = f"{int(serial) % (2**32 - 1) + 1:010d}"
             cameras.append(_camera(len(cameras), owner, make, model, serial, "dslr"))
     for person in population.persons:
         if person.role == "hidden-suspect" and peers.get(person.id):
