@@ -15,8 +15,8 @@ from darkroom.media.video import FRAME_HASH_METHOD, analyse_video
 
 # Bump whenever a change here would give a different result for the same file (the next `process`
 # analyses every picture and video again). media-2: HEIC/HEIF decode; video frames turned upright
-# by their display matrix.
-ANALYSER_VERSION: Final = "media-2"
+# by their display matrix. media-3: camera serials kept only in a vendor maker note.
+ANALYSER_VERSION: Final = "media-3"
 
 MediaKind = Literal["image", "video"]
 
