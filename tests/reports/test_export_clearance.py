@@ -213,7 +213,7 @@ def test_a_chat_title_names_the_restricted_party_only_where_no_other_chat_bears_
 
 
 def test_phone_numbers_in_paths_match_in_any_written_form() -> None:
-    restricted = Restricted(False, frozenset({7}), (("per",),), ("700900333",))
+    restricted = Restricted.of({7}, ["per", "+447700900333"])
     assert restricted.path("WhatsApp Chat with +44 7700 900333.txt") == REDACTED
     assert restricted.path("chats/07700-900333/msgstore.db") == f"chats/{REDACTED}/msgstore.db"
     assert restricted.path("chats/07700-900123/msgstore.db") == "chats/07700-900123/msgstore.db"
@@ -224,7 +224,7 @@ _SEGMENT = st.text(alphabet="abcdefghijklmnoqrstuvwxyz0123456 ._-", min_size=1, 
 
 @given(st.lists(_SEGMENT, min_size=1, max_size=6))
 def test_masking_keeps_the_path_s_shape_and_leaves_no_restricted_word(segments: list[str]) -> None:
-    restricted = Restricted(False, frozenset({1}), (("per",), ("per", "undercover")), ())
+    restricted = Restricted.of({1}, ["per", "Per Undercover"])
     path = "/".join([*segments, "Per", "x Per Undercover y"])
     masked = restricted.path(path).split("/")
     assert len(masked) == len(segments) + 2 and masked[-2:] == [REDACTED, REDACTED]
