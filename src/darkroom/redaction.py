@@ -81,11 +81,24 @@ def _name_pattern(form: str) -> str | None:
     return before + pattern + after
 
 
+def _folded(value: str) -> str:
+    """Text as the quick check compares it: composed, case folded."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", value).casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    pattern: re.Pattern[str] | None
+    cues: tuple[str, ...]  # one word of every name, folded: text holding none names nobody
+    phone_keys: frozenset[str]
+
+
 @lru_cache(maxsize=64)
-def _compiled(names: frozenset[str]) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+def _compiled(names: frozenset[str]) -> _Compiled:
     """One case-insensitive pattern that finds, at every position, the longest name starting there,
-    and the keys of the names that are phone numbers."""
+    the words text must hold for it to match, and the keys of the names that are phone numbers."""
     patterns: dict[str, int] = {}
+    cues: set[str] = set()
     phones: set[str] = set()
     for name in names:
         clean = name.strip()
@@ -97,11 +110,13 @@ def _compiled(names: frozenset[str]) -> tuple[re.Pattern[str] | None, frozenset[
             found = _name_pattern(form)
             if found is not None:
                 patterns.setdefault(found, len(form))
+                cues.add(max(_WORDS.findall(_folded(form)), key=len))
     if not patterns:
-        return None, frozenset(phones)
+        return _Compiled(None, (), frozenset(phones))
     ordered = sorted(patterns, key=lambda p: (-patterns[p], p))
     # A lookahead matches overlapping names too ("AmberTigerLily" holding "AmberTiger" and "TigerLily").
-    return re.compile("(?=(" + "|".join(ordered) + "))", re.IGNORECASE), frozenset(phones)
+    pattern = re.compile("(?=(" + "|".join(ordered) + "))", re.IGNORECASE)
+    return _Compiled(pattern, tuple(sorted(cues)), frozenset(phones))
 
 
 def _whole_words(value: str, start: int, end: int) -> tuple[int, int]:
@@ -136,12 +151,14 @@ def _phone_spans(value: str, keys: frozenset[str]) -> list[tuple[int, int]]:
 
 # A page repeats its paths (every message of a chat export has the export's path).
 @lru_cache(maxsize=8192)
-def _spans(
-    pattern: re.Pattern[str] | None, phones: frozenset[str], value: str
-) -> tuple[tuple[int, int], ...]:
-    found = [] if pattern is None else [(m.start(), m.end(1)) for m in pattern.finditer(value)]
-    if phones:
-        found += _phone_spans(value, phones)
+def _spans(compiled: _Compiled, value: str) -> tuple[tuple[int, int], ...]:
+    found: list[tuple[int, int]] = []
+    if compiled.pattern is not None:
+        folded = value.casefold() if value.isascii() else _folded(value)
+        if any(cue in folded for cue in compiled.cues):
+            found = [(m.start(), m.end(1)) for m in compiled.pattern.finditer(value)]
+    if compiled.phone_keys:
+        found += _phone_spans(value, compiled.phone_keys)
     return tuple(_merged([_whole_words(value, start, end) for start, end in found if end > start]))
 
 
@@ -149,29 +166,28 @@ def _spans(
 class Redactor:
     """Replaces restricted names and numbers in text for one reader; without any it changes nothing."""
 
-    pattern: re.Pattern[str] | None = None
-    phone_keys: frozenset[str] = frozenset()
+    compiled: _Compiled | None = None
 
     @classmethod
     def of(cls, names: Iterable[str]) -> Redactor:
         """A redactor of these names and numbers (a name of digits and punctuation is a phone number)."""
-        pattern, phones = _compiled(frozenset(names))
-        return cls(pattern, phones)
+        compiled = _compiled(frozenset(names))
+        return cls(compiled if compiled.pattern is not None or compiled.phone_keys else None)
 
     @property
     def active(self) -> bool:
         """Some name or number is redacted."""
-        return self.pattern is not None or bool(self.phone_keys)
+        return self.compiled is not None
 
     def names(self, value: str) -> bool:
         """Whether the text names a restricted record."""
-        return bool(value) and self.active and bool(_spans(self.pattern, self.phone_keys, value))
+        return bool(value) and self.compiled is not None and bool(_spans(self.compiled, value))
 
     def redact(self, value: str) -> str:
         """The text with each restricted name or number as "[restricted]" (overlapping ones as one)."""
-        if not value or not self.active:
+        if not value or self.compiled is None:
             return value
-        spans = _spans(self.pattern, self.phone_keys, value)
+        spans = _spans(self.compiled, value)
         if not spans:
             return value
         out: list[str] = []
@@ -230,19 +246,17 @@ _HAS_PERSON_CONTACTS_SQL: Final = text(
 _NAMES_SQL: Final = """
 WITH r(id) AS (SELECT value FROM json_each(:accounts)),
      p AS (SELECT id, label FROM persons WHERE restricted = 1),
-     mine AS (SELECT DISTINCT c.id, c.title FROM conversation_participants cp
-              JOIN conversations c ON c.id = cp.conversation_id
-              WHERE cp.account_id IN (SELECT id FROM r) AND c.is_group = 0 AND c.title IS NOT NULL)
+     theirs AS (SELECT DISTINCT conversation_id AS id FROM conversation_participants
+                WHERE account_id IN (SELECT id FROM r))
 SELECT handle AS name FROM accounts WHERE id IN (SELECT id FROM r)
 UNION SELECT handle_norm FROM accounts WHERE id IN (SELECT id FROM r)
 UNION SELECT display_name FROM account_names WHERE account_id IN (SELECT id FROM r)
 UNION SELECT i.value_norm FROM account_identifiers ai JOIN identifiers i ON i.id = ai.identifier_id
       WHERE ai.account_id IN (SELECT id FROM r)
 UNION SELECT label FROM p
-UNION SELECT m.title FROM mine m WHERE NOT EXISTS (
-      SELECT 1 FROM conversations o WHERE o.title = m.title AND NOT EXISTS (
-          SELECT 1 FROM conversation_participants op
-          WHERE op.conversation_id = o.id AND op.account_id IN (SELECT id FROM r)))
+UNION SELECT title FROM conversations WHERE id IN (SELECT id FROM theirs) AND is_group = 0
+      AND title IS NOT NULL AND title NOT IN (SELECT title FROM conversations
+          WHERE title IS NOT NULL AND id NOT IN (SELECT id FROM theirs))
 """
 # A restricted person's contact cards: the name a phone gives them is often a chat's title.
 _CARD_NAMES_SQL: Final = """
