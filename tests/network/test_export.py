@@ -82,5 +82,5 @@ def test_a_person_holding_a_restricted_account_is_redacted_unless_cleared(tmp_pa
     with story.store.read() as conn:
         rows = conn.execute(text("SELECT details_json FROM audit_log WHERE action = 'network.export'")).all()
     recorded = [json.loads(row.details_json) for row in rows]
-    assert [(d["clearance"], d["redacted_nodes"]) for d in recorded] == [("none", 1), ("restricted", 0)]
+    assert [(d["clearance"], d["redacted_nodes"]) for d in recorded] == [("standard", 1), ("restricted", 0)]
     assert recorded[0]["nodes"] == recorded[1]["nodes"] and recorded[0]["edges"] == recorded[1]["edges"]

@@ -147,7 +147,7 @@ def write_network(store: CaseStore, fmt: ExportFormat, out: Path, *, clearance: 
 
 
 def export_network(
-    store: CaseStore, fmt: ExportFormat, out: Path, actor: str, clearance: Clearance = "none"
+    store: CaseStore, fmt: ExportFormat, out: Path, actor: str, clearance: Clearance = "standard"
 ) -> list[Path]:
     """Write the network to `out` (restricted nodes redacted unless cleared) and record the export
     with the clearance and the SHA-256 of every file written."""
