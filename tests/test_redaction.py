@@ -117,6 +117,15 @@ def test_the_rules_of_both_former_engines_hold() -> None:
     assert redactor.redact("call 07700 900123 today") == "call 07700 900123 today"
 
 
+def test_a_short_number_goes_as_a_word_and_stays_inside_longer_numbers() -> None:
+    redactor = Redactor.of(["20245", "user 4711"])
+    assert (
+        redactor.redact("id 20245, sent 2024-05-01 as 202450001")
+        == f"id {REDACTED}, sent 2024-05-01 as 202450001"
+    )
+    assert redactor.redact("USER_4711.json") == f"{REDACTED}.json"
+
+
 def test_names_too_short_or_without_letters_are_ignored() -> None:
     assert not Redactor.of(["Al", " J ", "", "--", "12"]).active
     assert Redactor.of(["Al", "Ann"]).redact("Al and J met Ann") == f"Al and J met {REDACTED}"

@@ -5,10 +5,11 @@ outside the evidence text: web pages and the API, exports, audit details and inv
 A name is found ignoring case, composed or decomposed accents, and how its words are separated
 ("Per Undercover", "per_undercover", "PER.UNDERCOVER"); inside a longer word it takes the whole word
 ("Daniel S" in "Daniel Strand"), so no rest of a word hints at it. Names of three letters or digits
-("Per", "Ann") count only as a word of their own: as parts of words ("person", "planning") they
-would blank every other title. A phone number is found in any common writing (+44 7700 900333,
-0044-7700-900333, 07700 900333) by its national significant number. The names a case holds are read
-once per request or export (`restricted_names`, `case_redactor`).
+("Per", "Ann") and short numbers (a user id) count only as a word of their own: as parts of words
+("person", "planning") or of longer numbers they would blank every other title and date. A phone
+number is found in any common writing (+44 7700 900333, 0044-7700-900333, 07700 900333) by its
+national significant number. The names a case holds are read once per request or export
+(`restricted_names`, `case_redactor`).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def _name_pattern(form: str) -> str | None:
     if letters < MIN_NAME_CHARS:
         return None
     pattern = _SEPARATOR.join(re.escape(word) for word in words)
-    if letters <= WORD_ONLY_CHARS:
+    # A short number (a user id) inside a longer one is another number: "2024" is in every date.
+    if letters <= WORD_ONLY_CHARS or not any(ch.isalpha() for ch in form):
         return rf"(?<!{_WORD_CHAR}){pattern}(?!{_WORD_CHAR})"
     lead = _LEAD.match(form)
     trail = _TRAIL.search(form)
