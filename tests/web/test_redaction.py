@@ -79,7 +79,8 @@ _names = st.lists(st.text(_CHARS, min_size=1, max_size=12), min_size=1, max_size
 def test_no_name_of_four_or_more_letters_or_digits_survives(
     names: list[str], parts: list[str], data: st.DataObject
 ) -> None:
-    kept = [n for n in names if len(_WORD_CHAR.findall(n)) >= 4]
+    # Names of three letters and numbers without letters count only as words of their own.
+    kept = [n for n in names if len(_WORD_CHAR.findall(n)) >= 4 and any(ch.isalpha() for ch in n)]
     text = "".join(p + data.draw(st.sampled_from([*names, ""])) for p in parts)
     redacted = Redactor.of(names).redact(text)
     for name in kept:
@@ -98,6 +99,8 @@ def test_no_name_of_four_or_more_letters_or_digits_survives(
 
 @given(_names, st.text(_CHARS, max_size=40))
 def test_text_without_names_is_unchanged(names: list[str], text: str) -> None:
+    # Phone numbers are found in any writing (tests/test_redaction.py); here only names.
+    names = [n for n in names if sum(ch.isdigit() for ch in n) < 7 or any(ch.isalpha() for ch in n)]
     # A name's words in order, whatever separates them (names under three letters are ignored).
     words = [re.findall(r"[^\W_]+", n) for n in names if len(_WORD_CHAR.findall(n)) >= 3]
     pattern = [r"[\W_]+".join(map(re.escape, w)) for w in words]
