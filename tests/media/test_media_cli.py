@@ -106,7 +106,7 @@ def test_media_end_to_end(tmp_path: Path, case_dir: Path, cli: CliRunner) -> Non
     )
     assert decided.code == 0, decided.err
     exported = cli("media", "export-vics", tmp_path / "out.json", "--case", case_dir)
-    assert exported.code == 0 and "sha256" in exported.out and "clearance none" in exported.out
+    assert exported.code == 0 and "sha256" in exported.out and "clearance standard" in exported.out
 
     thumbnails = list((case_dir / "derived" / "thumbnails").rglob("*.jpg"))
     assert len(thumbnails) == 4  # one per distinct content that decoded (new.jpg = copy.jpg)

@@ -72,7 +72,7 @@ def test_csv_writes_nodes_and_edges(tmp_path: Path) -> None:
 def test_export_before_a_build_is_a_clear_error(tmp_path: Path) -> None:
     store = CaseStore.create(tmp_path / "case", "Op Empty", "GB", "Europe/London")
     with pytest.raises(InvalidInput, match="network build"):
-        write_network(store, "graphml", tmp_path / "x.graphml", clearance="none")
+        write_network(store, "graphml", tmp_path / "x.graphml", clearance="standard")
     with pytest.raises(ExportUnavailable, match="network build"):
         run_export(store, "graphml", tmp_path / "x.graphml", "analyst")
     assert not (tmp_path / "x.graphml").exists()
@@ -98,14 +98,14 @@ def test_a_person_holding_a_restricted_account_is_redacted_unless_cleared(tmp_pa
     assert "Carol" not in hidden_text and "restricted:1" in hidden_text and "[restricted]" in hidden_text
     assert "Carol" in cleared_text and "restricted:1" not in cleared_text
     recorded = [entry.details for entry in _audited(store, f"export.{fmt}")]
-    assert [d["clearance"] for d in recorded] == ["none", "restricted"]
+    assert [d["clearance"] for d in recorded] == ["standard", "restricted"]
     assert recorded[0]["counts"]["restricted nodes redacted"] == 1
     assert "restricted nodes redacted" not in recorded[1]["counts"]
     for key in ("nodes", "edges"):
         assert recorded[0]["counts"][key] == recorded[1]["counts"][key]
 
 
-@pytest.mark.parametrize("clearance", ["none", "restricted"])
+@pytest.mark.parametrize("clearance", ["standard", "restricted"])
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
 def test_network_export_writes_the_bytes_and_audit_row_of_export(
     tmp_path: Path, cli: CliRunner, fmt: str, clearance: str
@@ -160,5 +160,5 @@ def test_network_export_keeps_its_formats_and_errors(tmp_path: Path, cli: CliRun
     )
     assert no_folder.code == 2 and "does not exist" in no_folder.err and not (tmp_path / "no").exists()
     written = cli("network", "export", "--format", "GraphML", "--out", tmp_path / "g.graphml", "--case", case)
-    assert written.code == 0 and "sha256" in written.out and "clearance none" in written.out
+    assert written.code == 0 and "sha256" in written.out and "clearance standard" in written.out
     assert len(nx.read_graphml(tmp_path / "g.graphml").nodes) == 7

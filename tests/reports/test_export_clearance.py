@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import cast
 
 import networkx as nx
 import pytest
@@ -84,13 +85,13 @@ def test_graph_exports_redact_restricted_nodes_but_keep_their_place(
 ) -> None:
     case = _with_network(case_copy)
     hidden_out, cleared_out = tmp_path / f"hidden.{name}", tmp_path / f"cleared.{name}"
-    hidden, hidden_counts, hidden_audit = _run(case, name, hidden_out, "none")
+    hidden, hidden_counts, hidden_audit = _run(case, name, hidden_out, "standard")
     cleared, cleared_counts, cleared_audit = _run(case, name, cleared_out, "restricted")
     for secret in SECRETS[1:]:  # the graph labels a person node by the person's label
         assert secret not in hidden and secret in cleared
     assert PER not in hidden and "person:3" not in hidden  # neither handle nor the person's key
     assert REDACTED in hidden and REDACTED not in cleared
-    assert hidden_audit["clearance"] == "none" and cleared_audit["clearance"] == "restricted"
+    assert hidden_audit["clearance"] == "standard" and cleared_audit["clearance"] == "restricted"
     assert (
         hidden_counts["nodes"] == cleared_counts["nodes"]
         and hidden_counts["edges"] == cleared_counts["edges"]
@@ -116,7 +117,7 @@ def _entities(written: str) -> list[dict]:
 def test_ftm_leaves_restricted_records_out_without_clearance_and_writes_them_with_it(
     case_copy: BuiltCase, tmp_path: Path
 ) -> None:
-    hidden, hidden_counts, hidden_audit = _run(case_copy, "ftm", tmp_path / "hidden.json", "none")
+    hidden, hidden_counts, hidden_audit = _run(case_copy, "ftm", tmp_path / "hidden.json", "standard")
     cleared, cleared_counts, cleared_audit = _run(case_copy, "ftm", tmp_path / "cleared.json", "restricted")
     for secret in SECRETS:
         assert secret.casefold() not in hidden.casefold() and secret in cleared
@@ -127,15 +128,15 @@ def test_ftm_leaves_restricted_records_out_without_clearance_and_writes_them_wit
     assert hidden_counts["Document"] == cleared_counts["Document"]  # provenance stays; names go
     people = {e["properties"]["name"][0] for e in _entities(cleared) if e["schema"] == "Person"}
     assert people == {"Ola Berg", "Kari Nilsen", "Per Undercover"}
-    assert (hidden_audit["clearance"], cleared_audit["clearance"]) == ("none", "restricted")
+    assert (hidden_audit["clearance"], cleared_audit["clearance"]) == ("standard", "restricted")
 
 
 def test_vics_records_the_clearance_and_masks_no_unrelated_path(case_copy: BuiltCase, tmp_path: Path) -> None:
-    hidden, counts, details = _run(case_copy, "vics", tmp_path / "hidden.json", "none")
+    hidden, counts, details = _run(case_copy, "vics", tmp_path / "hidden.json", "standard")
     cleared, _, cleared_details = _run(case_copy, "vics", tmp_path / "cleared.json", "restricted")
     assert counts == {"media": 1} and "EX-1/photo.jpg" in hidden and REDACTED not in hidden
     assert hidden == cleared  # nothing restricted about the picture: the same file either way
-    assert (details["clearance"], cleared_details["clearance"]) == ("none", "restricted")
+    assert (details["clearance"], cleared_details["clearance"]) == ("standard", "restricted")
 
 
 def test_vics_masks_a_folder_that_names_a_restricted_participant(
@@ -150,7 +151,7 @@ def test_vics_masks_a_folder_that_names_a_restricted_participant(
             )
     finally:
         store.close()
-    hidden, _, _ = _run(case_copy, "vics", tmp_path / "hidden.json", "none")
+    hidden, _, _ = _run(case_copy, "vics", tmp_path / "hidden.json", "standard")
     cleared, _, _ = _run(case_copy, "vics", tmp_path / "cleared.json", "restricted")
     assert "EX-1/Telegram/[restricted]/photos/photo_1.jpg" in hidden and "/per/" not in hidden
     assert "EX-1/Telegram/per/photos/photo_1.jpg" in cleared
@@ -162,7 +163,7 @@ def test_the_case_s_restricted_names_mask_paths_that_name_them(built_case: Built
     store = CaseStore.open(built_case.root)
     try:
         with store.read() as conn:
-            restricted = load_restricted(conn, "none")
+            restricted = load_restricted(conn, "standard")
             cleared = load_restricted(conn, "restricted")
             per = int(
                 conn.execute(text("SELECT id FROM accounts WHERE handle = :h"), {"h": PER}).scalar_one()
@@ -205,7 +206,7 @@ def test_a_chat_title_names_the_restricted_party_only_where_no_other_chat_bears_
                     {"c": conversation, "a": member},
                 )
         with store.read() as conn:
-            restricted = load_restricted(conn, "none")
+            restricted = load_restricted(conn, "standard")
     finally:
         store.close()
     assert restricted.path("WhatsApp Chat with Bike Seller.txt") == REDACTED
@@ -213,7 +214,7 @@ def test_a_chat_title_names_the_restricted_party_only_where_no_other_chat_bears_
 
 
 def test_phone_numbers_in_paths_match_in_any_written_form() -> None:
-    restricted = Restricted(False, frozenset({7}), (("per",),), ("700900333",))
+    restricted = Restricted.of({7}, ["per", "+447700900333"])
     assert restricted.path("WhatsApp Chat with +44 7700 900333.txt") == REDACTED
     assert restricted.path("chats/07700-900333/msgstore.db") == f"chats/{REDACTED}/msgstore.db"
     assert restricted.path("chats/07700-900123/msgstore.db") == "chats/07700-900123/msgstore.db"
@@ -224,7 +225,7 @@ _SEGMENT = st.text(alphabet="abcdefghijklmnoqrstuvwxyz0123456 ._-", min_size=1, 
 
 @given(st.lists(_SEGMENT, min_size=1, max_size=6))
 def test_masking_keeps_the_path_s_shape_and_leaves_no_restricted_word(segments: list[str]) -> None:
-    restricted = Restricted(False, frozenset({1}), (("per",), ("per", "undercover")), ())
+    restricted = Restricted.of({1}, ["per", "Per Undercover"])
     path = "/".join([*segments, "Per", "x Per Undercover y"])
     masked = restricted.path(path).split("/")
     assert len(masked) == len(segments) + 2 and masked[-2:] == [REDACTED, REDACTED]
@@ -233,12 +234,14 @@ def test_masking_keeps_the_path_s_shape_and_leaves_no_restricted_word(segments: 
 
 
 def test_clearance_option_values() -> None:
-    assert (clearance_of("restricted"), clearance_of(" Restricted "), clearance_of("none")) == (
+    assert (clearance_of("restricted"), clearance_of(" Restricted "), clearance_of("standard")) == (
         "restricted",
         "restricted",
-        "none",
+        "standard",
     )
-    with pytest.raises(InvalidInput, match="--clearance must be 'restricted'"):
+    # The CLI's former word for standard, and the option left out, still mean standard.
+    assert (clearance_of("none"), clearance_of(" NONE "), clearance_of("")) == ("standard",) * 3
+    with pytest.raises(InvalidInput, match=r"--clearance must be 'standard' .* or 'restricted'"):
         clearance_of("secret")
 
 
@@ -258,7 +261,7 @@ class NewExporter(OldExporter):
 
     name = "newstyle"
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard") -> ExportSummary:
         out_path.write_text(f"{store.info().name} {clearance}", encoding="utf-8")
         return ExportSummary((out_path,), (("cases", 1),))
 
@@ -283,8 +286,11 @@ def test_third_party_exporters_old_signature_runs_only_with_clearance(
         store.close()
     written, _, details = _run(case_copy, "oldstyle", tmp_path / "old.txt", "restricted")
     assert written == "Operation Test" and details["clearance"] == "restricted"
-    written, _, details = _run(case_copy, "newstyle", tmp_path / "new.txt", "none")
-    assert written == "Operation Test none" and details["clearance"] == "none"
+    written, _, details = _run(case_copy, "newstyle", tmp_path / "new.txt", "standard")
+    assert written == "Operation Test standard" and details["clearance"] == "standard"
+    # A caller still passing the former word gets standard, recorded as such.
+    written, _, details = _run(case_copy, "newstyle", tmp_path / "legacy.txt", cast(Clearance, "none"))
+    assert written == "Operation Test standard" and details["clearance"] == "standard"
 
 
 def test_export_cli_takes_the_clearance_and_refuses_a_bad_one(
@@ -294,7 +300,7 @@ def test_export_cli_takes_the_clearance_and_refuses_a_bad_one(
     root = case_copy.root
     hidden = cli("export", "--format", "graphml", "--out", tmp_path / "h.graphml", "--case", root, "--json")
     assert hidden.code == 0, hidden.err
-    assert [line["clearance"] for line in hidden.jsonl()] == ["none"]
+    assert [line["clearance"] for line in hidden.jsonl()] == ["standard"]
     assert "Per Undercover" not in (tmp_path / "h.graphml").read_text(encoding="utf-8")
     cleared = cli(
         "export", "--format", "csv", "--out", tmp_path / "c", "--case", root, "--clearance", "restricted"
@@ -304,7 +310,7 @@ def test_export_cli_takes_the_clearance_and_refuses_a_bad_one(
     assert "Per Undercover" in (tmp_path / "c" / "nodes.csv").read_text(encoding="utf-8")
     bad = cli("export", "--format", "ftm", "--out", tmp_path / "x.json", "--case", root, "--clearance", "top")
     assert (
-        bad.code == 2 and "--clearance must be 'restricted'" in bad.err and not (tmp_path / "x.json").exists()
+        bad.code == 2 and "--clearance must be 'standard'" in bad.err and not (tmp_path / "x.json").exists()
     )
     store = CaseStore.open(root)
     try:
@@ -312,4 +318,4 @@ def test_export_cli_takes_the_clearance_and_refuses_a_bad_one(
             recorded = [e.details["clearance"] for e in audit.entries(conn, "export.")]
     finally:
         store.close()
-    assert recorded == ["none", "restricted"]
+    assert recorded == ["standard", "restricted"]

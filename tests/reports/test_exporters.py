@@ -35,7 +35,7 @@ def test_the_formats_the_issue_asks_for_are_registered() -> None:
 
 
 def _export(
-    case: BuiltCase, name: str, out: Path, clearance: Clearance = "none"
+    case: BuiltCase, name: str, out: Path, clearance: Clearance = "standard"
 ) -> tuple[list[tuple[Path, str]], dict[str, int]]:
     store = CaseStore.open(case.root)
     try:

@@ -96,6 +96,10 @@ def test_memberships_carry_clearance(db: ServerDb) -> None:
     assert db.membership(user.id, "case-2") is None
     with pytest.raises(InvalidInput):
         db.add_member("alice", "case-1", "Op One", "top-secret", "admin")
+    # One vocabulary with the CLI's --clearance: its former "none" is stored as "standard".
+    assert db.add_member("alice", "case-1", "Op One", "none", "admin").clearance == "standard"
+    membership = db.membership(user.id, "case-1")
+    assert membership is not None and membership.clearance == "standard"
     assert db.remove_member("alice", "case-1")
     assert not db.remove_member("alice", "case-1")
 

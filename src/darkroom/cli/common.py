@@ -35,7 +35,10 @@ JsonOption = Annotated[
 ]
 ClearanceOption = Annotated[
     str,
-    typer.Option("--clearance", help="'restricted' writes restricted records; else they are redacted."),
+    typer.Option(
+        "--clearance",
+        help="'restricted' writes restricted records; 'standard' (the default; 'none' also) redacts them.",
+    ),
 ]
 
 

@@ -22,7 +22,7 @@ from darkroom.cli.common import (
 def export(
     format_name: Annotated[str, typer.Option("--format", help="graphml, gexf, csv, ftm or vics.")],
     out_path: Annotated[Path, typer.Option("--out", help="The file (or, for csv, the folder) to write.")],
-    clearance: ClearanceOption = "none",
+    clearance: ClearanceOption = "standard",
     case: CaseOption = None,
     actor: ActorOption = None,
     json_output: JsonOption = False,

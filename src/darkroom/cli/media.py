@@ -226,7 +226,7 @@ def categorise(
 @app.command("export-vics")
 def export_vics(
     out_path: Annotated[Path, typer.Argument(help="The VICS 2.0 JSON file to write.")],
-    clearance: ClearanceOption = "none",
+    clearance: ClearanceOption = "standard",
     case: CaseOption = None,
     actor: ActorOption = None,
 ) -> None:

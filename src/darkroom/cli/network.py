@@ -141,7 +141,7 @@ def expand(
 def export(
     fmt: Annotated[str, typer.Option("--format", help="graphml, gexf or csv.")],
     out_path: Annotated[Path, typer.Option("--out", help="The file to write (a folder for csv).")],
-    clearance: ClearanceOption = "none",
+    clearance: ClearanceOption = "standard",
     case: CaseOption = None,
     actor: ActorOption = None,
     json_output: JsonOption = False,

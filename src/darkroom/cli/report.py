@@ -25,7 +25,7 @@ def report(
         str | None, typer.Option("--format", help="pdf or html (default: from --out's suffix, else pdf).")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="en (English) or nb (Norwegian bokmål).")] = "en",
-    clearance: ClearanceOption = "none",
+    clearance: ClearanceOption = "standard",
     messages: Annotated[
         list[int] | None, typer.Option("--message", help="A message to excerpt (repeatable).")
     ] = None,

@@ -28,7 +28,7 @@ _EN: dict[str, str] = {
     "page": "Page",
     "of": "of",
     "clearance": "Clearance",
-    "clearance_none": "standard: restricted records are redacted as [restricted]",
+    "clearance_standard": "standard: restricted records are redacted as [restricted]",
     "clearance_restricted": "restricted: restricted records are shown",
     "note_scores": "This package holds facts and their sources. It contains no advisory score: scores "
     "order the team's work and are never evidence.",
@@ -167,7 +167,7 @@ _NB: dict[str, str] = {
     "page": "Side",
     "of": "av",
     "clearance": "Klarering",
-    "clearance_none": "standard: begrensede opplysninger er sladdet som [restricted]",
+    "clearance_standard": "standard: begrensede opplysninger er sladdet som [restricted]",
     "clearance_restricted": "begrenset: begrensede opplysninger vises",
     "note_scores": "Denne pakken inneholder fakta og kildene deres. Den inneholder ingen "
     "prioriteringsverdi: slike verdier ordner teamets arbeid og er aldri bevis.",

@@ -35,7 +35,7 @@ class PackageRequest:
     exhibits seized from the suspect, and how many messages of context around each excerpt."""
 
     person_id: int
-    clearance: Clearance = "none"
+    clearance: Clearance = "standard"
     message_ids: tuple[int, ...] = ()
     own_exhibits: tuple[str, ...] = ()
     context: int = DEFAULT_CONTEXT

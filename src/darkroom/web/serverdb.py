@@ -19,12 +19,13 @@ from typing import Final, Literal, cast, get_args
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from darkroom.clearance import Clearance as Clearance  # noqa: PLC0414 - re-exported: web.access imports it
+from darkroom.clearance import clearance_of
 from darkroom.errors import InvalidInput, WebAccessError
 
 SERVER_DB_NAME: Final = "darkroom-server.db"
 Role = Literal["admin", "lead", "investigator", "analyst", "examiner"]
 ROLES: Final[tuple[str, ...]] = get_args(Role)
-Clearance = Literal["standard", "restricted"]
 MIN_PASSWORD_LENGTH: Final = 10
 SESSION_IDLE_S: Final = 2 * 3600
 SESSION_MAX_S: Final = 12 * 3600
@@ -231,18 +232,18 @@ class ServerDb:
     def add_member(
         self, name: str, case_id: str, case_name: str, clearance: str, added_by: str
     ) -> Membership:
-        """Give a user access to a case (or change their clearance there)."""
-        if clearance not in get_args(Clearance):
-            raise InvalidInput("clearance is 'standard' or 'restricted'")
+        """Give a user access to a case (or change their clearance there: darkroom.clearance's words,
+        the former "none" read as "standard")."""
+        cleared = clearance_of(clearance)
         user = self.user(name)
         with self._connect() as db:
             db.execute(
                 "INSERT INTO memberships (user_id, case_id, case_name, clearance, added_at, added_by) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, case_id) DO UPDATE SET "
                 "clearance = excluded.clearance, case_name = excluded.case_name",
-                (user.id, case_id, case_name, clearance, time.time(), added_by),
+                (user.id, case_id, case_name, cleared, time.time(), added_by),
             )
-        return Membership(user.name, case_id, case_name, cast(Clearance, clearance))
+        return Membership(user.name, case_id, case_name, cleared)
 
     def remove_member(self, name: str, case_id: str) -> bool:
         """Take a user's access to a case away; False when they had none."""

@@ -7,11 +7,12 @@ group, BUILTIN_EXPORTERS supplies them. `run_export` records every export in the
 the SHA-256 of each file written and the clearance it was run with.
 
 Need-to-know: an exporter that can redact restricted records (undercover officers, victims) says so
-by accepting a keyword `clearance` ("none" or "restricted"; `export(store, out_path, *, clearance=
-"none")`, see `RedactingExporter`): without clearance it must leave restricted records out or write
-them as "[restricted]". `run_export` passes the clearance only to exporters whose `export` accepts
-it, so third-party exporters with the original two-argument signature keep loading and running, but
-only with clearance "restricted": one that cannot redact is refused without it (ExportUnavailable).
+by accepting a keyword `clearance` ("standard" or "restricted", darkroom.clearance; `export(store,
+out_path, *, clearance="standard")`, see `RedactingExporter`): without clearance it must leave
+restricted records out or write them as "[restricted]". `run_export` passes the clearance only to
+exporters whose `export` accepts it, so third-party exporters with the original two-argument
+signature keep loading and running, but only with clearance "restricted": one that cannot redact is
+refused without it (ExportUnavailable).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol, cast, runtime_checkable
 
-from darkroom.clearance import Clearance
+from darkroom.clearance import Clearance, clearance_of
 from darkroom.errors import ExportUnavailable, InvalidInput
 from darkroom.plugins import load_plugins
 from darkroom.reports.outputs import record_output, sha256_of_file
@@ -57,7 +58,9 @@ class RedactingExporter(Protocol):
     name: str
     description: str
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary: ...
+    def export(
+        self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard"
+    ) -> ExportSummary: ...
 
 
 def accepts_clearance(exporter: Exporter) -> bool:
@@ -121,13 +124,12 @@ def exporter_named(name: str) -> Exporter:
 
 
 def run_export(
-    store: CaseStore, name: str, out_path: Path, actor: str, clearance: Clearance = "none"
+    store: CaseStore, name: str, out_path: Path, actor: str, clearance: Clearance = "standard"
 ) -> ExportResult:
     """Run one exporter at a clearance and record the export (`export.NAME`) with the clearance and
     each file's SHA-256; an exporter that cannot redact is refused without clearance."""
     exporter = exporter_named(name)
-    if clearance not in ("none", "restricted"):
-        raise InvalidInput("--clearance must be 'restricted' (or left out)")
+    clearance = clearance_of(clearance)  # a caller's former "none" is standard
     redacts = accepts_clearance(exporter)
     if not redacts and clearance != "restricted":
         msg = (

@@ -244,7 +244,7 @@ class FtmExporter:
     name = "ftm"
     description = "persons, accounts, messages and source files as FollowTheMoney JSON lines (Aleph)"
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard") -> ExportSummary:
         case_id = store.info().case_id
         with store.read() as conn:
             counts = write_ftm(conn, case_id, out_path, clearance)

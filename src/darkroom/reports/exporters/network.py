@@ -36,7 +36,7 @@ class GraphmlExporter:
     name = "graphml"
     description = "the network graph as GraphML (Gephi, yEd, networkx), from the network stage"
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard") -> ExportSummary:
         return _write_graph(store, out_path, "graphml", clearance)
 
 
@@ -46,7 +46,7 @@ class GexfExporter:
     name = "gexf"
     description = "the network graph as GEXF (Gephi), from the network stage"
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard") -> ExportSummary:
         return _write_graph(store, out_path, "gexf", clearance)
 
 
@@ -58,5 +58,5 @@ class CsvExporter:
         "nodes.csv + edges.csv in a folder (spreadsheets, i2, Maltego-style import), from the network stage"
     )
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard") -> ExportSummary:
         return _write_graph(store, out_path, "csv", clearance)

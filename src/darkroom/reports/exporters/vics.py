@@ -30,7 +30,7 @@ class VicsExporter:
     name = "vics"
     description = "categorised media as a VICS 2.0 case file for hash sharing (known-good left out)"
 
-    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "none") -> ExportSummary:
+    def export(self, store: CaseStore, out_path: Path, *, clearance: Clearance = "standard") -> ExportSummary:
         info = store.info()
         with store.read() as conn:
             restricted = load_restricted(conn, clearance)

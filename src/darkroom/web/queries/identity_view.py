@@ -186,8 +186,11 @@ def person_page(
         "exhibits": list(detail.exhibits),
         "decisions": [asdict(d) for d in detail.decisions],
     }
-    # A card's display names and its file's path may name a restricted person.
-    redactor_for(conn, view).rows(found["members"], "names", "provenance")
+    # A card's display names and its file's path may name a restricted person, and so may the reason
+    # an investigator typed for a decision.
+    redactor = redactor_for(conn, view)
+    redactor.rows(found["members"], "names", "provenance")
+    redactor.rows(found["decisions"], "reason", "object_ref")
     found["accounts"] = [m for m in found["members"] if m["kind"] == "account"]
     found["confidence"] = min((m["probability"] or 1.0 for m in found["members"]), default=1.0)
     found["model_links"] = sum(1 for m in found["members"] if m["model_only"])

@@ -62,8 +62,8 @@ def lead_node(conn: Connection, lead_id: int) -> tuple[str, str | None] | None:
 
 
 def lead_page(conn: Connection, view: CaseView, lead_id: int) -> dict[str, Any] | None:
-    """One lead with reasons, evidence (exhibit, file, locator; restricted names redacted) and marks;
-    None when absent or hidden."""
+    """One lead with reasons, evidence (exhibit, file, locator) and marks (restricted names redacted
+    from the evidence and the marks' reasons); None when absent or hidden."""
     found = lead_node(conn, lead_id)
     if found is None:
         return None
@@ -78,6 +78,7 @@ def lead_page(conn: Connection, view: CaseView, lead_id: int) -> dict[str, Any] 
     for evidence in detail["evidence"]:
         redactor.fields(evidence, "title", "file", "locator", "display_name")
         redactor.rows(evidence.get("sent_by_lead") or [], "file", "locator")
+    redactor.rows(detail["marks"], "reason")  # typed by an investigator: may name anyone
     detail.update(_node_link(node_key))
     detail["node_key"] = node_key
     detail["lead_key"] = lead_key

@@ -105,8 +105,12 @@ def custody(conn: Connection, exhibit_ref: str) -> dict[str, Any]:
     return {"events": events, "last_verify": verified}
 
 
-def audit_page(conn: Connection, number: int, action_prefix: str | None, object_ref: str | None) -> Page:
-    """Audit rows, newest first, optionally of one action prefix or one object."""
+def audit_page(
+    conn: Connection, view: CaseView, number: int, action_prefix: str | None, object_ref: str | None
+) -> Page:
+    """Audit rows, newest first, optionally of one action prefix or one object; for a viewer without
+    clearance restricted names are redacted from the details (reasons and notes investigators typed,
+    titles, paths) and object references. The chain's hashes are of the rows as recorded."""
     clauses: list[str] = []
     params: dict[str, object] = dict(limits(number))
     if action_prefix:
@@ -120,9 +124,11 @@ def audit_page(conn: Connection, number: int, action_prefix: str | None, object_
         "SELECT seq, at_utc, actor, action, object_ref, details_json, row_hash FROM audit_log "
         f"{where} ORDER BY seq DESC LIMIT :limit OFFSET :offset"
     )
+    redactor = redactor_for(conn, view)
     rows = []
     for row in conn.execute(sql, params):
         item = dict(row._mapping)
-        item["details"] = json.loads(item.pop("details_json"))
+        item["details"] = redactor.value(json.loads(item.pop("details_json")))
+        redactor.fields(item, "object_ref")
         rows.append(item)
     return page_of(rows, number, 50)

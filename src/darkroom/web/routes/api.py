@@ -218,7 +218,7 @@ def audit_rows(
 ) -> PageOut:
     """Audit rows, newest first."""
     with view.case.store.read() as conn:
-        return _out(overview.audit_page(conn, page_number, action, object_ref))
+        return _out(overview.audit_page(conn, view, page_number, action, object_ref))
 
 
 @router.get("/cases/{case_id}/bookmarks")

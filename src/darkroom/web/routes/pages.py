@@ -123,7 +123,7 @@ def audit_log(
 ) -> HTMLResponse:
     """The audit log, newest first, with the chain's verification status."""
     with view.case.store.read() as conn:
-        rows = overview.audit_page(conn, page_number, action, object_ref)
+        rows = overview.audit_page(conn, view, page_number, action, object_ref)
     status = chain_status(state, view)
     return page(
         state.templates, request, "audit.html", session, view, active="audit",
