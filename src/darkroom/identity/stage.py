@@ -1,6 +1,7 @@
 """The identity stage (`darkroom identity resolve`, part of `analyse`): accounts and contact cards
 resolved into persons. Investigators' decisions first, then deterministic links on identifiers
-that are not shared, then the model's links at p >= 0.99 that agree on more than handles; pairs
+that are not shared and between the accounts an exhibit states to be its own (unless it is a shared
+device), then the model's links at p >= 0.99 that agree on more than handles; pairs
 between 0.5 and 0.99 are kept for review. Re-running rebuilds everything and keeps person ids
 where membership carries over."""
 
@@ -10,7 +11,7 @@ import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, text
@@ -20,6 +21,7 @@ from darkroom.evidence import audit
 from darkroom.identity.clusters import METHOD_STRENGTH, Clusters, Link
 from darkroom.identity.decisions import Constraints, load_constraints
 from darkroom.identity.deterministic import alignment_links, identifier_links, saved_name_links
+from darkroom.identity.device import SharedDevice, device_owner_links, load_owner_statements
 from darkroom.identity.entities import Entity, build_entity, full_name_cores
 from darkroom.identity.model import ModelResult, ModelUnavailable, ScoredPair, score_entities
 from darkroom.identity.persist import (
@@ -32,7 +34,7 @@ from darkroom.identity.persist import (
     restrict_accounts_of_restricted_persons,
 )
 from darkroom.identity.records import ResolutionRecord, identifier_key, load_records
-from darkroom.identity.shared import SharedVerdict, find_shared
+from darkroom.identity.shared import SharedVerdict, find_shared, name_lexicon
 from darkroom.store import CaseStore
 from darkroom.timeutil import to_iso, utc_now
 
@@ -57,6 +59,7 @@ class IdentitySummary:
     investigator_links: int
     candidates: int
     shared_identifiers: int
+    shared_devices: int  # exhibits whose stated owners were left unlinked (see identity.device)
     seconds: float
 
 
@@ -91,12 +94,19 @@ class _Resolution:
     shared: set[str]
     constraints: Constraints
     clusters: Clusters
+    shared_devices: list[SharedDevice] = field(default_factory=list)
 
 
 def _deterministic(conn: Connection, state: _Resolution) -> None:
     for link in state.constraints.must_link:
         state.clusters.join(link)
     for link in identifier_links(state.records, state.shared):
+        state.clusters.join(link)
+    # An exhibit's stated owner accounts are its owner's, unless it looks like a shared device.
+    owner_links, state.shared_devices = device_owner_links(
+        load_owner_statements(conn), state.records, name_lexicon(state.records)
+    )
+    for link in owner_links:
         state.clusters.join(link)
     # A name-only chat participant joins a group only when all its evidence (message copies,
     # saved names) points at that one group: a name two exhibits use for two people links nobody.
@@ -226,7 +236,7 @@ def run_identity(
         shared = set(verdicts) | _externally_shared(conn)
         clusters = Clusters([r.ref for r in records], constraints.cannot_link)
         state = _Resolution(records, verdicts, shared, constraints, clusters)
-        say("linking records on shared identifiers and message copies")
+        say("linking records on shared identifiers, device owners and message copies")
         _deterministic(conn, state)
     mode, note, candidates, parameters = "deterministic-only", "", [], {}
     if use_model:
@@ -266,10 +276,12 @@ def run_identity(
             investigator_links=counts["investigator"],
             candidates=candidate_count,
             shared_identifiers=shared_count,
+            shared_devices=len(state.shared_devices),
             seconds=round(time.monotonic() - clock, 2),
         )
         run_id = _log_run(conn, summary, started, parameters)
         details = {k: v for k, v in _as_dict(summary).items() if k not in {"run_id", "seconds"}}
+        details["shared_device_reasons"] = {d.exhibit_ref: d.reason for d in state.shared_devices}
         audit.append(conn, actor, "identity.resolve", f"identity_run:{run_id}", details)
     return replace(summary, run_id=run_id)
 
