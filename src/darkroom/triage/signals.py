@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
+from darkroom.network.owners import infer_exhibit_owners
 from darkroom.triage.subjects import SubjectIndex
-
-OWNER_SHARE = 0.5  # an account in at least half of an exhibit's conversations is its owner
 
 _HIT_COUNTS_SQL = text(
     """
@@ -91,28 +90,11 @@ def event_roles(conn: Connection) -> dict[str, list[EventRole]]:
 
 
 def exhibit_owners(conn: Connection) -> dict[int, set[int]]:
-    """exhibit -> the accounts taking part in at least half of its conversations (its owner's)."""
-    totals: Counter[int] = Counter()
-    shares: dict[int, Counter[int]] = defaultdict(Counter)
-    rows = conn.execute(
-        text(
-            "SELECT c.exhibit_id, p.account_id, COUNT(*) AS n FROM conversations c "
-            "JOIN conversation_participants p ON p.conversation_id = c.id GROUP BY c.exhibit_id, p.account_id"
-        )
-    )
-    for row in rows:
-        shares[int(row.exhibit_id)][int(row.account_id)] = int(row.n)
-    for row in conn.execute(text("SELECT exhibit_id, COUNT(*) AS n FROM conversations GROUP BY exhibit_id")):
-        totals[int(row.exhibit_id)] = int(row.n)
-    owners: dict[int, set[int]] = {}
-    for exhibit, counts in shares.items():
-        total = totals[exhibit]
-        owners[exhibit] = {a for a, n in counts.items() if total >= 2 and n >= OWNER_SHARE * total}
-    for row in conn.execute(
-        text("SELECT DISTINCT exhibit_id, owner_account_id FROM contacts WHERE owner_account_id IS NOT NULL")
-    ):
-        owners.setdefault(int(row.exhibit_id), set()).add(int(row.owner_account_id))
-    return owners
+    """exhibit -> its own accounts, by the network stage's one owner rule (stated owners first)."""
+    owners: dict[int, set[int]] = defaultdict(set)
+    for owner in infer_exhibit_owners(conn):
+        owners[owner.exhibit_id].add(owner.account_id)
+    return dict(owners)
 
 
 def production_signs(conn: Connection, subjects: SubjectIndex) -> dict[str, ProductionSigns]:
