@@ -136,3 +136,14 @@ def test_a_not_the_same_person_decision_beats_the_rule(case: CaseBuilder) -> Non
         run_identity(case.store, "tester", use_model=False)
         assert _person(case, google) != _person(case, sms)
         assert _person(case, telegram) == _person(case, sms) == person
+
+
+def test_a_handle_shown_as_a_display_name_is_no_clash(case: CaseBuilder) -> None:
+    """A laptop's Facebook export and Pidgin log: `sunny_raven` is a handle, not a second person."""
+    facebook = case.account("facebook", "Vidar Hughes", ("Vidar Hughes",), "EX-5")
+    xmpp = case.account("xmpp", "sunny_raven@example.org", ("sunny_raven",), "EX-5")
+    _state(case, "EX-5", facebook, "facebook-vidarhughes/message_1.json", "participants[1]")
+    _state(case, "EX-5", xmpp, "logs/jabber/sunny_raven@example.org/x.html", "line 1")
+    summary = run_identity(case.store, "tester", use_model=False)
+    assert summary.shared_devices == 0
+    assert _person(case, facebook) is not None and _person(case, facebook) == _person(case, xmpp)

@@ -6,7 +6,8 @@ The guard, in the spirit of the shared-identifier guard: a shared device (a fami
 two Google accounts) links nobody. An exhibit counts as shared when it states two accounts on one
 platform that no single statement ties together (a Telegram export's own id and number come from one
 file and locator: one statement, one person), or when two of its owner accounts carry first names
-that name different people (names this case also holds with a surname; nicknames do not count).
+that name different people (names this case also holds with a surname; nicknames and handle-like
+display names such as `sunny_raven` do not count).
 Inferred owners (read from conversations) never link: they are a guess, not a statement.
 """
 
@@ -99,15 +100,36 @@ def _platform_clash(accounts: Mapping[int, list[OwnerStatement]]) -> str | None:
     return None
 
 
+def _written_names(record: ResolutionRecord) -> Iterator[tuple[str, ...]]:
+    """The record's names that are written as names, folded into words: an XMPP account's display
+    name `sunny_raven` is its handle, and `sunny` is nobody's first name."""
+    for name in record.names:
+        word = name.strip()
+        if " " not in word and any(c in "_.@" or c.isdigit() for c in word):
+            continue
+        tokens = name_tokens(word)
+        if tokens:
+            yield tokens
+
+
+def person_first_names(records: Sequence[ResolutionRecord]) -> frozenset[str]:
+    """First names this case holds with a surname, from names written as names (not handles)."""
+    return frozenset(
+        tokens[0]
+        for record in records
+        for tokens in _written_names(record)
+        if len(tokens) >= 2 and len(tokens[-1]) > 1
+    )
+
+
 def _name_clash(
     accounts: Collection[int], by_ref: Mapping[str, ResolutionRecord], lexicon: Collection[str]
 ) -> str | None:
     """Two owner accounts whose own names are people's first names with nothing in common."""
     firsts: dict[int, set[str]] = {}
     for account in sorted(accounts):
-        record = by_ref.get(f"account:{account}")
-        names = record.names if record is not None else ()
-        firsts[account] = {t[0] for t in map(name_tokens, names) if t and t[0] in lexicon}
+        record = by_ref[f"account:{account}"]
+        firsts[account] = {tokens[0] for tokens in _written_names(record) if tokens[0] in lexicon}
     for a, b in combinations(sorted(firsts), 2):
         if firsts[a] and firsts[b] and not firsts[a] & firsts[b]:
             shown = sorted(firsts[a])[0], sorted(firsts[b])[0]

@@ -21,7 +21,12 @@ from darkroom.evidence import audit
 from darkroom.identity.clusters import METHOD_STRENGTH, Clusters, Link
 from darkroom.identity.decisions import Constraints, load_constraints
 from darkroom.identity.deterministic import alignment_links, identifier_links, saved_name_links
-from darkroom.identity.device import SharedDevice, device_owner_links, load_owner_statements
+from darkroom.identity.device import (
+    SharedDevice,
+    device_owner_links,
+    load_owner_statements,
+    person_first_names,
+)
 from darkroom.identity.entities import Entity, build_entity, full_name_cores
 from darkroom.identity.model import ModelResult, ModelUnavailable, ScoredPair, score_entities
 from darkroom.identity.persist import (
@@ -34,7 +39,7 @@ from darkroom.identity.persist import (
     restrict_accounts_of_restricted_persons,
 )
 from darkroom.identity.records import ResolutionRecord, identifier_key, load_records
-from darkroom.identity.shared import SharedVerdict, find_shared, name_lexicon
+from darkroom.identity.shared import SharedVerdict, find_shared
 from darkroom.store import CaseStore
 from darkroom.timeutil import to_iso, utc_now
 
@@ -104,7 +109,7 @@ def _deterministic(conn: Connection, state: _Resolution) -> None:
         state.clusters.join(link)
     # An exhibit's stated owner accounts are its owner's, unless it looks like a shared device.
     owner_links, state.shared_devices = device_owner_links(
-        load_owner_statements(conn), state.records, name_lexicon(state.records)
+        load_owner_statements(conn), state.records, person_first_names(state.records)
     )
     for link in owner_links:
         state.clusters.join(link)
