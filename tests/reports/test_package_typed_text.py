@@ -1,0 +1,114 @@
+"""Text investigators typed and the package prints (identity decision and lead-mark reasons, bookmark
+labels, exhibit descriptions and seizure facts) goes through the redaction engine: without clearance a
+restricted record named in it reads "[restricted]", the rest of the text stays; with clearance all of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, text
+
+from darkroom.evidence import audit
+from darkroom.network.build import run_network
+from darkroom.network.marks import mark_lead
+from darkroom.reports.outputs import write_report
+from darkroom.reports.package import PackageRequest
+from darkroom.store import CaseStore
+from tests.reports.conftest import BuiltCase
+
+# The restricted records of the case: person 3 "Per Undercover", holding account user333 ("Per").
+CONFIRM_REASON = "phone matches; met Per Undercover at the depot on monday"
+LEAD_REASON = "identified by user333 during the deployment"
+MOVED_LEAD_REASON = "PER.UNDERCOVER recognised him from the photo"
+BOOKMARK_LABEL = "Per asks about the bike"
+DESCRIPTION = "laptop handed over by Per Undercover"
+RESTRICTED_WORDS = ("Per Undercover", "user333", "PER.UNDERCOVER", "Per asks")
+
+
+_DECISION_SQL = text(
+    "INSERT INTO decisions (kind, subject, object_ref, reason, actor, at_utc, audit_seq) "
+    "VALUES (:kind, :subject, :o, :r, 'analyst1', :at, :seq)"
+)
+_BOOKMARK_SQL = text(
+    "INSERT INTO bookmarks (subject_kind, subject_id, label, created_by, created_at_utc, audit_seq) "
+    "VALUES ('message', :m, :l, 'analyst1', '2026-03-21T10:00:00+00:00', 1)"
+)
+
+
+def _decide(conn: Connection, kind: str, subject: str, object_ref: str, reason: str, at: str) -> None:
+    """A decision row as identity resolution and lead marks write it (with its audit row)."""
+    entry = audit.append(conn, "analyst1", kind.replace("-", "."), subject, {"reason": reason})
+    conn.execute(_DECISION_SQL, {"kind": kind, "subject": subject, "o": object_ref, "r": reason, "at": at,
+                                 "seq": entry.seq})  # fmt: skip
+
+
+def _typed_text(store: CaseStore, ola: int) -> None:
+    """Decisions, marks, a bookmark and an exhibit description as investigators would leave them."""
+    run_network(store, "analyst")
+    mark_lead(store, "person:2", "identified", LEAD_REASON, "analyst1")  # Kari's lead
+    with store.write() as conn:
+        accounts = ",".join(f"account:{r.account_id}" for r in conn.execute(
+            text("SELECT account_id FROM person_links WHERE person_id = :p ORDER BY account_id"), {"p": ola}
+        ))  # fmt: skip
+        _decide(
+            conn, "identity.confirm", f"person:{ola}", accounts, CONFIRM_REASON, "2026-03-21T08:00:00+00:00"
+        )
+        # A mark made when Ola's accounts were another person's lead: its object lists them all.
+        _decide(conn, "lead-identify", "person:77", accounts, MOVED_LEAD_REASON, "2026-03-22T08:00:00+00:00")
+        conn.execute(text(
+            "CREATE TABLE IF NOT EXISTS bookmarks (id INTEGER PRIMARY KEY, subject_kind TEXT NOT NULL, "
+            "subject_id INTEGER NOT NULL, label TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL, "
+            "created_at_utc TEXT NOT NULL, audit_seq INTEGER NOT NULL)"
+        ))  # fmt: skip
+        per_message = conn.execute(
+            text("SELECT id FROM messages WHERE body LIKE 'can I see it%'")
+        ).scalar_one()
+        conn.execute(_BOOKMARK_SQL, {"m": per_message, "l": BOOKMARK_LABEL})
+        conn.execute(text("UPDATE exhibits SET description = :d WHERE ref = 'EX-1'"), {"d": DESCRIPTION})
+
+
+def _html(store: CaseStore, person_id: int, out: Path, clearance: str) -> str:
+    request = PackageRequest(person_id, clearance="restricted" if clearance == "restricted" else "standard")
+    write_report(store, request, out, "html", "en", "analyst1")
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def typed_case(case_copy: BuiltCase) -> tuple[CaseStore, BuiltCase]:
+    store = CaseStore.open(case_copy.root)
+    _typed_text(store, case_copy.ola)
+    return store, case_copy
+
+
+def test_typed_text_naming_a_restricted_record_is_redacted_without_clearance(
+    typed_case: tuple[CaseStore, BuiltCase], tmp_path: Path
+) -> None:
+    store, case = typed_case
+    try:
+        ola = _html(store, case.ola, tmp_path / "ola.html", "standard")
+        kari = _html(store, case.kari, tmp_path / "kari.html", "standard")
+    finally:
+        store.close()
+    for page in (ola, kari):
+        assert not [word for word in RESTRICTED_WORDS if word in page]
+    # The reason is still there, only the name is gone: in the decisions table and in the timeline.
+    assert ola.count("phone matches; met [restricted] at the depot on monday") == 2
+    assert "[restricted] recognised him from the photo" in ola  # a mark listing his accounts
+    assert "laptop handed over by [restricted]" in ola
+    assert "identified by [restricted] during the deployment" in kari  # the mark on Kari's lead
+    assert "[restricted] asks about the bike" in ola  # a bookmark in Ola's chat with Per
+
+
+def test_with_clearance_the_typed_text_is_printed_whole(
+    typed_case: tuple[CaseStore, BuiltCase], tmp_path: Path
+) -> None:
+    store, case = typed_case
+    try:
+        ola = _html(store, case.ola, tmp_path / "ola.html", "restricted")
+        kari = _html(store, case.kari, tmp_path / "kari.html", "restricted")
+    finally:
+        store.close()
+    for typed in (CONFIRM_REASON, MOVED_LEAD_REASON, BOOKMARK_LABEL, DESCRIPTION):
+        assert typed in ola
+    assert LEAD_REASON in kari
