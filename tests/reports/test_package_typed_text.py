@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
+from darkroom.clearance import Clearance
 from darkroom.evidence import audit
 from darkroom.network.build import run_network
 from darkroom.network.marks import mark_lead
@@ -68,28 +69,36 @@ def _typed_text(store: CaseStore, ola: int) -> None:
         conn.execute(text("UPDATE exhibits SET description = :d WHERE ref = 'EX-1'"), {"d": DESCRIPTION})
 
 
-def _html(store: CaseStore, person_id: int, out: Path, clearance: str) -> str:
-    request = PackageRequest(person_id, clearance="restricted" if clearance == "restricted" else "standard")
-    write_report(store, request, out, "html", "en", "analyst1")
-    return out.read_text(encoding="utf-8")
+def _pages(case: BuiltCase, out: Path, clearance: Clearance) -> tuple[str, str]:
+    """Ola's and Kari's packages as HTML, at the reader's clearance."""
+    store = CaseStore.open(case.root)
+    pages = []
+    try:
+        for person_id in (case.ola, case.kari):
+            path = out / f"person-{person_id}-{clearance}.html"
+            write_report(
+                store, PackageRequest(person_id, clearance=clearance), path, "html", "en", "analyst1"
+            )
+            pages.append(path.read_text(encoding="utf-8"))
+    finally:
+        store.close()
+    return pages[0], pages[1]
 
 
 @pytest.fixture
-def typed_case(case_copy: BuiltCase) -> tuple[CaseStore, BuiltCase]:
+def typed_case(case_copy: BuiltCase) -> BuiltCase:
     store = CaseStore.open(case_copy.root)
-    _typed_text(store, case_copy.ola)
-    return store, case_copy
+    try:
+        _typed_text(store, case_copy.ola)
+    finally:
+        store.close()
+    return case_copy
 
 
 def test_typed_text_naming_a_restricted_record_is_redacted_without_clearance(
-    typed_case: tuple[CaseStore, BuiltCase], tmp_path: Path
+    typed_case: BuiltCase, tmp_path: Path
 ) -> None:
-    store, case = typed_case
-    try:
-        ola = _html(store, case.ola, tmp_path / "ola.html", "standard")
-        kari = _html(store, case.kari, tmp_path / "kari.html", "standard")
-    finally:
-        store.close()
+    ola, kari = _pages(typed_case, tmp_path, "standard")
     for page in (ola, kari):
         assert not [word for word in RESTRICTED_WORDS if word in page]
     # The reason is still there, only the name is gone: in the decisions table and in the timeline.
@@ -100,15 +109,8 @@ def test_typed_text_naming_a_restricted_record_is_redacted_without_clearance(
     assert "[restricted] asks about the bike" in ola  # a bookmark in Ola's chat with Per
 
 
-def test_with_clearance_the_typed_text_is_printed_whole(
-    typed_case: tuple[CaseStore, BuiltCase], tmp_path: Path
-) -> None:
-    store, case = typed_case
-    try:
-        ola = _html(store, case.ola, tmp_path / "ola.html", "restricted")
-        kari = _html(store, case.kari, tmp_path / "kari.html", "restricted")
-    finally:
-        store.close()
+def test_with_clearance_the_typed_text_is_printed_whole(typed_case: BuiltCase, tmp_path: Path) -> None:
+    ola, kari = _pages(typed_case, tmp_path, "restricted")
     for typed in (CONFIRM_REASON, MOVED_LEAD_REASON, BOOKMARK_LABEL, DESCRIPTION):
         assert typed in ola
     assert LEAD_REASON in kari
