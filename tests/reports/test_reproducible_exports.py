@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 import darkroom
 from darkroom import timeutil
+from darkroom.clearance import Clearance
 from darkroom.network.build import run_network
 from darkroom.reports.exporters.base import run_export
 from darkroom.store import CaseStore
@@ -71,29 +72,27 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
 
 
 @pytest.fixture
-def networked(case_copy: BuiltCase) -> CaseStore:
+def networked(case_copy: BuiltCase) -> Iterator[CaseStore]:
     store = CaseStore.open(case_copy.root)
     run_network(store, "analyst")
-    return store
+    yield store
+    store.close()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("clearance", ["standard", "restricted"])
 def test_an_export_a_day_later_has_the_same_bytes(
-    networked: CaseStore, tmp_path: Path, clock: Clock, fmt: str, clearance: str
+    networked: CaseStore, tmp_path: Path, clock: Clock, fmt: str, clearance: Clearance
 ) -> None:
     written: list[dict[str, bytes]] = []
     for day, folder in ((0, "monday"), (1, "tuesday")):
         clock(day)
         (tmp_path / folder).mkdir()
         out = tmp_path / folder / f"case.{fmt}"
-        result = run_export(
-            networked, fmt, out, "analyst", "restricted" if clearance == "restricted" else "standard"
-        )
+        result = run_export(networked, fmt, out, "analyst", clearance)
         assert result.files
         written.append(_contents(out))
     assert written[0] and written[0] == written[1]
-    networked.close()
 
 
 def test_the_clock_moves_what_it_should(clock: Clock) -> None:
@@ -113,7 +112,6 @@ def test_gexf_is_dated_by_the_network_build_not_by_today(
         conn.execute(text("UPDATE network_builds SET built_at_utc = '2026-02-03T23:30:00.000000+00:00'"))
     clock(40)
     run_export(networked, "gexf", tmp_path / "n.gexf", "analyst")
-    networked.close()
     head = (tmp_path / "n.gexf").read_text(encoding="utf-8")[:600]
     assert 'lastmodifieddate="2026-02-03"' in head
     assert time.strftime("%Y-%m-%d") not in head
