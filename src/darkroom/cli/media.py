@@ -229,21 +229,14 @@ def export_vics(
     clearance: ClearanceOption = "standard",
     case: CaseOption = None,
     actor: ActorOption = None,
+    json_output: JsonOption = False,
 ) -> None:
-    """Export the case's categorised media as a VICS 2.0 case file (known-good left out): the same
-    file and audit as `darkroom export --format vics`; path segments naming restricted records are
-    masked unless --clearance restricted."""
-    from darkroom.clearance import clearance_of  # noqa: PLC0415
-    from darkroom.cli.export import clearance_line  # noqa: PLC0415
-    from darkroom.reports.exporters.base import run_export  # noqa: PLC0415 - start-up
+    """Export the case's categorised media as a VICS 2.0 case file (known-good left out): an alias of
+    `darkroom export --format vics` (the same file, output and audit row); path segments naming
+    restricted records are masked unless --clearance restricted."""
+    from darkroom.cli.export import export_and_report  # noqa: PLC0415 - start-up
 
-    cleared = clearance_of(clearance)
-    with opened_case(case) as store:
-        result = run_export(store, "vics", out_path.expanduser(), actor_name(actor), cleared)
-    count = dict(result.counts).get("media", 0)
-    for path, sha256_hex in result.files:
-        out().print(f"wrote {count} items to {path} (sha256 {sha256_hex})", markup=False)
-    out().print(clearance_line(cleared), markup=False)
+    export_and_report("vics", out_path, clearance, case, actor, json_output)
 
 
 @app.command("pdq-check")

@@ -9,12 +9,17 @@ node key). The graphml, gexf and csv exporters (darkroom.reports.exporters.netwo
 Without clearance a restricted node (its person, its account or one of its person's accounts is
 restricted: an undercover officer, a victim) keeps its place and its edges, but its label becomes
 "[restricted]", its key an opaque "restricted:N" (numbered in key order) and its ids are left out.
+
+The same case and options give the same bytes on any day: GEXF's `lastmodifieddate` (which networkx
+fills with the day it writes) is the day the network was last built (`network_builds`), in UTC; the
+other formats hold no time but the edges' own.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +28,7 @@ from sqlalchemy import Connection, text
 from darkroom.clearance import REDACTED, Clearance
 from darkroom.errors import InvalidInput
 from darkroom.store import CaseStore
+from darkroom.timeutil import from_iso
 
 ExportFormat = Literal["graphml", "gexf", "csv"]
 NODE_COLUMNS = (
@@ -62,9 +68,15 @@ _RESTRICTED_NODES_SQL = text(
 )
 
 
-def _rows(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    if conn.execute(text("SELECT COUNT(*) FROM network_builds")).scalar_one() == 0:
+def _built_at_utc(conn: Connection) -> str:
+    """When the stored network was last built (the graph's own modification time)."""
+    built = conn.execute(text("SELECT built_at_utc FROM network_builds ORDER BY id DESC LIMIT 1")).first()
+    if built is None:
         raise InvalidInput("the case has no network yet; run `darkroom network build` first")
+    return str(built.built_at_utc)
+
+
+def _rows(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     nodes = [dict(r._mapping) for r in conn.execute(_NODES_SQL)]
     edges = [dict(r._mapping) for r in conn.execute(_EDGES_SQL)]
     return nodes, edges
@@ -121,6 +133,7 @@ def write_network(store: CaseStore, fmt: ExportFormat, out: Path, *, clearance: 
     """Write the network to `out` (a file, or a folder for CSV: nodes.csv + edges.csv), restricted
     nodes redacted unless `clearance` is "restricted"; the caller audits."""
     with store.read() as conn:
+        built_at_utc = _built_at_utc(conn)
         nodes, edges = _rows(conn)
         opaque = {} if clearance == "restricted" else restricted_node_keys(conn)
     if opaque:
@@ -139,11 +152,24 @@ def write_network(store: CaseStore, fmt: ExportFormat, out: Path, *, clearance: 
         if fmt == "graphml":
             nx.write_graphml(graph, out)
         elif fmt == "gexf":
-            nx.write_gexf(graph, out)
+            _write_gexf(graph, out, built_at_utc)
         else:
             raise InvalidInput(f"unknown export format {fmt!r}; use graphml, gexf or csv")
         written = [out]
     return WrittenNetwork(tuple(written), len(nodes), len(edges), len(opaque))
+
+
+def _write_gexf(graph: Any, out: Path, built_at_utc: str) -> None:
+    """GEXF as `nx.write_gexf` writes it, but dated by the network's build, not by today."""
+    from networkx.readwrite.gexf import GEXFWriter  # noqa: PLC0415 - only exports need it
+    from networkx.utils import open_file  # noqa: PLC0415 - as write_gexf opens it (.gz, .bz2 compressed)
+
+    writer = GEXFWriter()
+    meta = writer.xml.find("meta")
+    if meta is not None:  # networkx dates a <meta lastmodifieddate="YYYY-MM-DD"> element
+        meta.set("lastmodifieddate", from_iso(built_at_utc).astimezone(UTC).strftime("%Y-%m-%d"))
+    writer.add_graph(graph)
+    open_file(0, mode="wb")(writer.write)(out)
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> Path:

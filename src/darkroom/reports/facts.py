@@ -67,9 +67,10 @@ def _summary(details: dict[str, Any]) -> str:
 
 
 def _custody(
-    conn: Connection, ref: str, records_match: bool
+    conn: Connection, scope: SuspectScope, ref: str, records_match: bool
 ) -> tuple[tuple[CustodyEvent, ...], Verification]:
-    """The exhibit's audit rows, and its verification status from the latest `evidence.verify` row."""
+    """The exhibit's audit rows (their details hold typed seizure facts: redacted as the reader may see
+    them), and its verification status from the latest `evidence.verify` row."""
     rows = conn.execute(
         text(
             "SELECT seq, at_utc, actor, action, details_json FROM audit_log "
@@ -82,7 +83,7 @@ def _custody(
     for row in rows:
         details = json.loads(row.details_json)
         event = CustodyEvent(
-            int(row.seq), str(row.at_utc), str(row.actor), str(row.action), _summary(details)
+            int(row.seq), str(row.at_utc), str(row.actor), str(row.action), scope.typed(_summary(details))
         )
         events.append(event)
         if row.action == "evidence.verify":
@@ -105,15 +106,15 @@ def exhibit_facts(
         records_match = (
             row.manifest_sha256 is not None and manifest_digest(conn, row.id) == row.manifest_sha256
         )
-        custody, verification = _custody(conn, row.ref, records_match)
+        custody, verification = _custody(conn, scope, row.ref, records_match)
         facts.append(
             ExhibitFacts(
                 exhibit_id=int(row.id),
                 ref=str(row.ref),
-                description=row.description,
-                seized_from=str(row.seized_from),
+                description=None if row.description is None else scope.typed(str(row.description)),
+                seized_from=scope.typed(str(row.seized_from)),
                 seized_at_utc=str(row.seized_at_utc),
-                seized_by=str(row.seized_by),
+                seized_by=scope.typed(str(row.seized_by)),
                 timezone=scope.zone_of(int(row.id)),
                 source_kind=str(row.source_kind),
                 file_count=int(row.file_count),

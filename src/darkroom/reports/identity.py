@@ -1,6 +1,7 @@
 """The suspect's identities for a package: each linked account with the evidence and confidence of
 its link, which links an investigator confirmed and which rest on the model alone, the account's
-identifiers with where they were seen, and the investigators' decisions.
+identifiers with where they were seen, and the investigators' decisions (identity decisions and lead
+marks), whose reasons are printed through the redaction engine (`SuspectScope.typed`).
 
 A restricted account (an undercover officer's, a victim's) keeps its place in the list, so the
 reader knows one exists, but its handle, names and identifiers show only with clearance.
@@ -122,7 +123,7 @@ def _link(conn: Connection, scope: SuspectScope, row: Any) -> IdentityLink:
         names=(AccountName(REDACTED, None),) if hidden else _names(conn, int(row.id)),
         method=str(row.method),
         probability=None if row.probability is None else float(row.probability),
-        reasons=(REDACTED,) if hidden else reason_lines(str(row.reasons_json)),
+        reasons=(REDACTED,) if hidden else tuple(map(scope.typed, reason_lines(str(row.reasons_json)))),
         status=link_status(str(row.method), bool(row.confirmed)),
         first_seen_utc=row.first_seen_utc,
         last_seen_utc=row.last_seen_utc,
@@ -130,18 +131,21 @@ def _link(conn: Connection, scope: SuspectScope, row: Any) -> IdentityLink:
     )
 
 
+_DECISIONS_SQL = text(
+    """
+    SELECT d.audit_seq, d.at_utc, d.actor, d.kind, d.subject, d.object_ref, d.reason FROM decisions d
+    WHERE d.subject IN (SELECT value FROM json_each(:r))
+       OR EXISTS (SELECT 1 FROM json_each(:r) ref
+                  WHERE instr(',' || d.object_ref || ',', ',' || ref.value || ',') > 0)
+    ORDER BY d.at_utc, d.id
+    """
+)
+
+
 def _decisions(conn: Connection, scope: SuspectScope) -> tuple[DecisionRecord, ...]:
-    """Decisions whose subject or object is the person or one of his accounts."""
+    """Decisions whose subject or object is the person or one of his accounts (identity decisions, and
+    lead marks, whose object lists every account the lead stood for); reasons as the reader may see them."""
     refs = [f"person:{scope.person_id}", *(f"account:{a}" for a in scope.account_ids)]
-    rows = conn.execute(
-        text(
-            "SELECT audit_seq, at_utc, actor, kind, subject, object_ref, reason FROM decisions "
-            "WHERE subject IN (SELECT value FROM json_each(:r)) "
-            "OR object_ref IN (SELECT value FROM json_each(:r)) "
-            "ORDER BY at_utc, id"
-        ),
-        {"r": json.dumps(refs)},
-    )
     return tuple(
         DecisionRecord(
             int(r.audit_seq),
@@ -150,9 +154,9 @@ def _decisions(conn: Connection, scope: SuspectScope) -> tuple[DecisionRecord, .
             str(r.kind),
             str(r.subject),
             r.object_ref,
-            str(r.reason),
+            scope.typed(str(r.reason)),
         )
-        for r in rows
+        for r in conn.execute(_DECISIONS_SQL, {"r": json.dumps(refs)})
     )
 
 

@@ -206,7 +206,7 @@ def _seizures(conn: Connection, scope: SuspectScope) -> list[TimelineEvent]:
     )
     return [
         TimelineEvent(str(r.seized_at_utc), local_text(r.seized_at_utc, scope.zone_of(int(r.id))), "seizure",
-                      str(r.ref), who=str(r.seized_from), by=str(r.seized_by))
+                      str(r.ref), who=scope.typed(str(r.seized_from)), by=scope.typed(str(r.seized_by)))
         for r in rows
     ]  # fmt: skip
 

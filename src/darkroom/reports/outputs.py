@@ -50,15 +50,6 @@ def write_atomically(out_path: Path, content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def sha256_of_file(path: Path) -> str:
-    """SHA-256 of a file written by an exporter that streams (read back once, 1 MiB at a time)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def record_output(
     store: CaseStore, actor: str, action: str, object_ref: str, out_path: Path, details: dict[str, Any]
 ) -> int:

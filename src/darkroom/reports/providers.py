@@ -42,7 +42,7 @@ def _columns(conn: Connection, table: str) -> set[str]:
 
 
 def bookmarks(conn: Connection, scope: SuspectScope) -> tuple[Bookmark, ...] | Unavailable:
-    """Bookmarked messages of the suspect's conversations, oldest bookmark first."""
+    """Bookmarked messages of the suspect's conversations, oldest bookmark first (labels are typed text)."""
     if not table_exists(conn, "bookmarks"):
         return Unavailable("this case has no workspace bookmarks (the web workspace has not been used)")
     missing = BOOKMARK_COLUMNS - _columns(conn, "bookmarks")
@@ -61,5 +61,6 @@ def bookmarks(conn: Connection, scope: SuspectScope) -> tuple[Bookmark, ...] | U
     if not rows:
         return Unavailable("no message of the suspect's conversations is bookmarked")
     return tuple(
-        Bookmark(str(r.label), str(r.created_by), str(r.created_at_utc), int(r.subject_id)) for r in rows
+        Bookmark(scope.typed(str(r.label)), str(r.created_by), str(r.created_at_utc), int(r.subject_id))
+        for r in rows
     )

@@ -5,6 +5,11 @@ The suspect's exhibits are those where one of his accounts appears: as a partici
 conversation recorded there, as the sender of a message recorded there, as the owner of a
 contact list recorded there, or with a display name recorded there. Exhibits the investigator
 names as seized from him (`own_exhibits`) are added, and count their media in full.
+
+Text investigators typed (decision and lead-mark reasons, bookmark labels, exhibits' descriptions and
+seizure facts, custody details) is printed through need-to-know's one engine (`darkroom.redaction`):
+without clearance a restricted record's name or number in it reads "[restricted]" (`scope.typed`).
+Message text is evidence and is shown as recorded.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import Connection, text
 
 from darkroom.clearance import REDACTED, Clearance
 from darkroom.errors import InvalidInput
+from darkroom.redaction import NO_REDACTION, Redactor, case_redactor
 from darkroom.timeutil import from_iso, zone
 
 
@@ -34,6 +40,7 @@ class SuspectScope:
     restricted_account_ids: frozenset[int]
     case_zone: str
     exhibit_zones: dict[int, str]
+    redactor: Redactor = NO_REDACTION  # the case's restricted names, for a reader without clearance
 
     @property
     def cleared(self) -> bool:
@@ -42,6 +49,11 @@ class SuspectScope:
     def shown(self, value: str, restricted: bool) -> str:
         """The value, or the redaction mark when it is restricted and the reader is not cleared."""
         return REDACTED if restricted and not self.cleared else value
+
+    def typed(self, value: str) -> str:
+        """Free text an investigator typed (a reason, a label), with restricted names and numbers
+        redacted for a reader without clearance."""
+        return self.redactor.redact(value)
 
     def zone_of(self, exhibit_id: int) -> str:
         """The local zone of an exhibit (its own, else the case's)."""
@@ -125,6 +137,7 @@ def suspect_scope(
         restricted_account_ids=frozenset(int(r.id) for r in accounts if r.restricted),
         case_zone=str(case_zone),
         exhibit_zones={k: v for k, v in zones.items() if v},
+        redactor=NO_REDACTION if clearance == "restricted" else case_redactor(conn),
     )
 
 

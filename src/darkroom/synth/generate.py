@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from darkroom.hashfile import sha256_of_file
 from darkroom.synth.archives import member_path, pack_tar_gz, pack_zip, zip_time
 from darkroom.synth.artefacts import WRITERS, SlotJob, TruthFile
 from darkroom.synth.errors import OutputNotEmpty
@@ -311,8 +312,4 @@ def _pack_exhibit(exhibit: ExhibitPlan, root: Path, target: Path) -> ArchiveFact
         pack_tar_gz(root, target, int(produced_at.timestamp()))
     _pin_mtime(target, produced_at)
     shutil.rmtree(root)
-    digest = hashlib.sha256()
-    with target.open("rb") as reader:
-        for chunk in iter(lambda: reader.read(1 << 20), b""):
-            digest.update(chunk)
-    return ArchiveFacts(target.stat().st_size, digest.hexdigest())
+    return ArchiveFacts(target.stat().st_size, sha256_of_file(target))

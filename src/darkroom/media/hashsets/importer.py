@@ -10,7 +10,6 @@ refused. Matching should consider only sets whose status is `done`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy import Connection, text
 
 from darkroom.errors import DarkroomError, InvalidInput
 from darkroom.evidence import audit
+from darkroom.hashfile import sha256_of_file
 from darkroom.media.hashsets.base import HashEntry, HashSetReader, ReadContext, SkippedEntry
 from darkroom.media.hashsets.csv_set import CsvReader
 from darkroom.media.hashsets.registry import detect_reader, reader_named
@@ -28,7 +28,6 @@ from darkroom.store import CaseStore
 from darkroom.timeutil import to_iso, utc_now
 
 BATCH_ROWS = 20_000
-HASH_CHUNK = 1024 * 1024
 AUDIT_SAMPLES = 20
 SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -183,21 +182,9 @@ def _choose_reader(path: Path, fmt: str | None, delimiter: str | None) -> HashSe
 
 def _sha256_of(path: Path, size: int, progress: ProgressCallback | None) -> str:
     """The source file's SHA-256, read once before the import (progress by bytes)."""
-    digest = hashlib.sha256()
-    done = 0
-    try:
-        with path.open("rb") as source:
-            while chunk := source.read(HASH_CHUNK):
-                digest.update(chunk)
-                done += len(chunk)
-                if progress is not None and done % (16 * HASH_CHUNK) == 0:
-                    progress(ImportProgress("hashing", done, size, 0))
-    except OSError as err:
-        msg = f"cannot read {path}: {err.strerror or err}"
-        raise InvalidInput(msg) from err
-    if progress is not None:
-        progress(ImportProgress("hashing", done, size, 0))
-    return digest.hexdigest()
+    if progress is None:
+        return sha256_of_file(path)
+    return sha256_of_file(path, lambda done: progress(ImportProgress("hashing", done, size, 0)))
 
 
 def _start(

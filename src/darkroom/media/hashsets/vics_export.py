@@ -7,12 +7,11 @@
                            "MediaFiles": […]}]}]}
 
 Written one Media object at a time (flat memory) to `<out>.partial`, then renamed into place, so a
-reader never sees half a file; the SHA-256 of the bytes written is returned for the audit log.
+reader never sees half a file; the SHA-256 of the file written is returned for the audit log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from typing import Any, Literal
 
 from darkroom import __version__
 from darkroom.errors import InvalidInput
+from darkroom.hashfile import sha256_of_file
 from darkroom.media.hashsets.base import clean_digest
 
 VICS_V2_CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/{model}/$metadata#Cases"
@@ -106,12 +106,9 @@ def write_vics_v2(out_path: Path, items: Iterable[VicsItem], case_meta: VicsCase
     # Open the case object again to append its Media array: everything but the closing "}]}".
     head = opening[: -len("}]}")] + ', "Media": [\n'
     partial = out_path.with_name(out_path.name + ".partial")
-    digest = hashlib.sha256()
 
     def write(chunk: str) -> None:
-        encoded = chunk.encode("utf-8")
-        digest.update(encoded)
-        target.write(encoded)
+        target.write(chunk.encode("utf-8"))
 
     try:
         with partial.open("wb") as target:
@@ -130,4 +127,4 @@ def write_vics_v2(out_path: Path, items: Iterable[VicsItem], case_meta: VicsCase
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return digest.hexdigest()
+    return sha256_of_file(out_path)

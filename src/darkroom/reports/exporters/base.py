@@ -26,8 +26,9 @@ from typing import Protocol, cast, runtime_checkable
 
 from darkroom.clearance import Clearance, clearance_of
 from darkroom.errors import ExportUnavailable, InvalidInput
+from darkroom.hashfile import sha256_of_file
 from darkroom.plugins import load_plugins
-from darkroom.reports.outputs import record_output, sha256_of_file
+from darkroom.reports.outputs import record_output
 from darkroom.store import CaseStore
 
 ENTRY_POINT_GROUP = "darkroom.exporters"
