@@ -32,7 +32,6 @@ _STATED_SQL = text(
     "JOIN accounts a ON a.id = s.account_id JOIN files f ON f.id = s.file_id "
     "ORDER BY s.exhibit_id, s.account_id, s.file_id, s.locator"
 )
-_HAS_TABLE_SQL = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stated_owners'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +61,7 @@ class SharedDevice:
 
 
 def load_owner_statements(conn: Connection) -> list[OwnerStatement]:
-    """Every stated owner of every exhibit (none on a case made before migration 0009)."""
-    if conn.execute(_HAS_TABLE_SQL).first() is None:
-        return []
+    """Every stated owner of every exhibit (opening a case applies migration 0009, so the table is there)."""
     return [
         OwnerStatement(
             int(row.exhibit_id),
